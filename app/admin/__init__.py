@@ -1,0 +1,10 @@
+"""Program administration: programs, clinicians, enrolments and transitions."""
+
+from flask import Blueprint
+
+from app.security.access import Rule, blueprint_access
+
+bp = Blueprint("admin", __name__)
+blueprint_access(bp, Rule.ADMIN)
+
+from app.admin import routes  # noqa: E402,F401

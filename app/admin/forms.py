@@ -1,0 +1,100 @@
+"""Admin forms."""
+
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.forms import validate_time_zone
+from app.models import LevelOfCare
+
+_PHONE = re.compile(r"^\+?[\d\s().-]{3,30}$")
+
+
+def validate_phone(form, field) -> None:
+    """Digits with optional +, spaces, dots, dashes and brackets: something a phone can dial."""
+    if field.data and (not _PHONE.match(field.data) or sum(c.isdigit() for c in field.data) < 3):
+        raise ValidationError(_l("Enter a phone number with digits, e.g. +1 555 010 0199."))
+
+
+class ProgramForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    level_of_care = SelectField(
+        _l("Level of care"),
+        choices=[(LevelOfCare.IOP.value, _l("Intensive outpatient (IOP)")),
+                 (LevelOfCare.PHP.value, _l("Partial hospitalization (PHP)"))],
+    )
+    time_zone = StringField(
+        _l("Time zone"),
+        default="America/New_York",
+        validators=[DataRequired(_l("Enter a time zone.")), validate_time_zone],
+        description=_l("IANA name, e.g. America/New_York or America/Los_Angeles."),
+    )
+    phone = StringField(
+        _l("Program phone"), validators=[Optional(), Length(max=32), validate_phone],
+        description=_l("Shown to participants as a “Call us” button."),
+    )
+    crisis_text = TextAreaField(
+        _l("Crisis page message"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Shown at the top of the crisis page. Leave empty for the default."),
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ClinicianForm(FlaskForm):
+    display_name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)]
+    )
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(_l("Enter an email address.")),
+                    Email(_l("Enter a valid email address."), check_deliverability=False),
+                    Length(max=254)],
+    )
+    role = SelectField(
+        _l("Role"), choices=[("clinician", _l("Clinician")), ("admin", _l("Admin"))]
+    )
+    program_ids = MultiCheckboxField(_l("Programs"), coerce=int)
+
+
+class ClinicianProgramsForm(FlaskForm):
+    program_ids = MultiCheckboxField(_l("Programs"), coerce=int)
+
+
+class EnrolmentForm(FlaskForm):
+    participant_id = SelectField(_l("Participant"), coerce=int)
+    program_id = SelectField(_l("Program"), coerce=int)
+    start_date = DateField(_l("Start date"), default=date.today,
+                           validators=[DataRequired(_l("Enter a start date (YYYY-MM-DD)."))])
+    primary_clinician_id = SelectField(_l("Primary clinician"), coerce=int)
+
+
+class TransitionForm(FlaskForm):
+    change = SelectField(
+        _l("Change"),
+        choices=[("program", _l("Move to another program (step down or up)")),
+                 ("outpatient", _l("Step down to outpatient care")),
+                 ("discharge", _l("Discharge"))],
+    )
+    to_program_id = SelectField(_l("New program"), coerce=int)
+    effective_date = DateField(
+        _l("First day at the new level"), default=date.today,
+        validators=[DataRequired(_l("Enter a date (YYYY-MM-DD)."))],
+    )

@@ -1,0 +1,12 @@
+"""Operator commands: `flask --app wsgi users ...` and `flask --app wsgi demo seed`."""
+
+from flask import Flask
+
+from app.cli.demo import demo_cli
+from app.cli.users import users_cli
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the command groups to the app."""
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

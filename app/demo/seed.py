@@ -1,0 +1,79 @@
+"""Idempotent demo data: running it again updates, never duplicates."""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Enrolment, LevelOfCare, Program, Role, User
+from app.security.passwords import hash_password
+from app.services import accounts, enrolments
+
+DEMO_PASSWORD = "trellis-demo-password"  # noqa: S105 - documented demo credential
+
+PROGRAMS = [
+    {
+        "name": "Riverside IOP",
+        "level_of_care": LevelOfCare.IOP,
+        "time_zone": "America/New_York",
+        "phone": "+1 555 010 0100",
+    },
+    {
+        "name": "Riverside PHP",
+        "level_of_care": LevelOfCare.PHP,
+        "time_zone": "America/New_York",
+        "phone": "+1 555 010 0200",
+    },
+]
+
+PEOPLE = [
+    ("admin@example.org", "Avery Admin", Role.ADMIN, []),
+    ("clinician@example.org", "Casey Clinician", Role.CLINICIAN,
+     ["Riverside IOP", "Riverside PHP"]),
+    ("alex@example.org", "Alex", Role.PARTICIPANT, []),
+    ("sam@example.org", "Sam", Role.PARTICIPANT, []),
+]
+
+ENROLMENTS = {"alex@example.org": "Riverside IOP", "sam@example.org": "Riverside PHP"}
+
+
+def _program(spec: dict) -> Program:
+    program = db.session.scalar(sa.select(Program).where(Program.name == spec["name"]))
+    if program is None:
+        program = Program(**spec)
+        db.session.add(program)
+    return program
+
+
+def _person(email: str, name: str, role: Role, password_hash: str) -> User:
+    user = accounts.find_by_email(email)
+    if user is None:
+        user = User(email=email, display_name=name, role=role)
+        db.session.add(user)
+    user.password_hash = password_hash
+    user.is_active = True
+    user.deactivated_at = None
+    return user
+
+
+def seed_demo_data() -> list[tuple[str, str]]:
+    """Create or refresh the demo programs, accounts and enrolments; return (role, email)."""
+    programs = {spec["name"]: _program(spec) for spec in PROGRAMS}
+    password_hash = hash_password(DEMO_PASSWORD)
+    users = {}
+    for email, name, role, program_names in PEOPLE:
+        user = _person(email, name, role, password_hash)
+        if program_names:
+            user.programs = [programs[n] for n in program_names]
+        users[email] = user
+    db.session.flush()
+    clinician = users["clinician@example.org"]
+    start = date.today() - timedelta(days=21)
+    for email, program_name in ENROLMENTS.items():
+        exists = db.session.scalar(
+            sa.select(Enrolment.id).where(Enrolment.participant_id == users[email].id)
+        )
+        if exists is None:
+            enrolments.enrol(users[email], programs[program_name], start, clinician)
+    db.session.commit()
+    return [(role.value, email) for email, _name, role, _programs in PEOPLE]

@@ -1,0 +1,19 @@
+"""All models, imported here so Alembic and the app see the whole schema."""
+
+from app.models.enrolment import Enrolment, EnrolmentStatus, EnrolmentTransition, TransitionKind
+from app.models.invite import Invite
+from app.models.program import LevelOfCare, Program
+from app.models.user import Role, User, clinician_programs
+
+__all__ = [
+    "Enrolment",
+    "EnrolmentStatus",
+    "EnrolmentTransition",
+    "Invite",
+    "LevelOfCare",
+    "Program",
+    "Role",
+    "TransitionKind",
+    "User",
+    "clinician_programs",
+]

@@ -1,0 +1,45 @@
+"""Treatment programs: an IOP or PHP with its own time zone, phone line and crisis text."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import UTCDateTime, enum_column, utcnow
+from app.extensions import db
+from app.models.user import User, clinician_programs
+
+
+class LevelOfCare(enum.StrEnum):
+    """ASAM-style levels of care that Trellis tracks."""
+
+    PHP = "php"  #: partial hospitalization: every weekday, 6-8 hours
+    IOP = "iop"  #: intensive outpatient: 3-5 days a week, a few hours
+    OUTPATIENT = "outpatient"  #: after step-down; no program sessions in Trellis
+
+
+class Program(db.Model):
+    """A program participants are enrolled in and clinicians work in."""
+
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    level_of_care: Mapped[LevelOfCare] = mapped_column(
+        enum_column(LevelOfCare)
+    )
+    #: IANA zone name, e.g. America/New_York; session times are local to it.
+    time_zone: Mapped[str] = mapped_column(sa.String(64))
+    #: Shown as a "Call us" tel: link on every participant page and the crisis page.
+    phone: Mapped[str | None] = mapped_column(sa.String(32))
+    #: The program's own words at the top of the crisis page; a default is used when empty.
+    crisis_text: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    clinicians: Mapped[list[User]] = relationship(
+        secondary=clinician_programs, back_populates="programs", order_by=User.display_name
+    )
+
+    def __repr__(self) -> str:
+        return f"<Program {self.id}>"

@@ -1,0 +1,10 @@
+"""The participant's app: Today, Schedule, Check-in, Skills, Me."""
+
+from flask import Blueprint
+
+from app.security.access import Rule, blueprint_access
+
+bp = Blueprint("participant", __name__)
+blueprint_access(bp, Rule.PARTICIPANT)
+
+from app.participant import routes  # noqa: E402,F401

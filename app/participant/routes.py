@@ -1,0 +1,90 @@
+"""Participant pages. Each shows only the signed-in participant's own data."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.forms import ChangePasswordForm
+from app.extensions import db
+from app.participant import bp
+from app.participant.forms import ProfileForm
+from app.security.passwords import verify_password
+from app.security.sessions import start_session
+from app.services import accounts
+from app.services.enrolments import enrolment_history
+
+
+@bp.route("/today")
+def today():
+    """Home: the participant's program and the quickest ways to help."""
+    return render_template("participant/today.html")
+
+
+@bp.route("/schedule")
+def schedule():
+    """The participant's sessions."""
+    return render_template("participant/schedule.html")
+
+
+@bp.route("/checkin")
+def checkin():
+    """The daily check-in."""
+    return render_template("participant/checkin.html")
+
+
+@bp.route("/skills")
+def skills():
+    """Coping skills."""
+    return render_template("participant/skills.html")
+
+
+@bp.route("/me")
+def me():
+    """Profile: name, language, password, sign out; and the participant's enrolment history."""
+    return _me_page(ProfileForm(obj=current_user, prefix="profile"),
+                    ChangePasswordForm(prefix="password"))
+
+
+def _me_page(profile, password_form, status=200):
+    history = enrolment_history(current_user.id)
+    return (
+        render_template(
+            "participant/me.html", profile=profile, password_form=password_form, history=history
+        ),
+        status,
+    )
+
+
+@bp.route("/me/profile", methods=["POST"])
+def update_profile():
+    """Save name and language."""
+    profile = ProfileForm(prefix="profile")
+    if not profile.validate_on_submit():
+        return _me_page(profile, ChangePasswordForm(prefix="password"), 400)
+    current_user.display_name = profile.display_name.data.strip()
+    current_user.language = profile.language.data
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("participant.me"))
+
+
+@bp.route("/me/password", methods=["POST"])
+def change_password():
+    """Change password; every other session of this person ends."""
+    profile = ProfileForm(obj=current_user, prefix="profile")
+    form = ChangePasswordForm(prefix="password")
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not verify_password(user.password_hash, form.current.data):
+            form.current.errors.append(_("That is not your current password."))
+        else:
+            try:
+                accounts.set_password(user, form.password.data)
+            except accounts.AccountError as error:
+                form.password.errors.append(error.message)
+            else:
+                start_session(user)  # this device stays signed in with the new token
+                db.session.commit()
+                flash(_("Your password is changed. Other devices are signed out."), "success")
+                return redirect(url_for("participant.me"))
+    return _me_page(profile, form, 400)

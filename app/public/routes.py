@@ -1,0 +1,31 @@
+"""The front door and the crisis page (reachable without signing in)."""
+
+from flask import jsonify, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.auth.routes import home_for
+from app.public import bp
+from app.security.access import Rule, access
+
+
+@bp.route("/")
+@access(Rule.PUBLIC)
+def index():
+    """Send a signed-in person to their home page, anyone else to sign in."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/crisis")
+@access(Rule.PUBLIC)
+def crisis():
+    """Help now: the program's phone, 988 call and text, 911. Works signed in or not."""
+    return render_template("public/crisis.html")
+
+
+@bp.route("/healthz")
+@access(Rule.PUBLIC)
+def health():
+    """For load balancers: the app answers. Says nothing about data."""
+    return jsonify(status="ok")

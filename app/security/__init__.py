@@ -1,0 +1,1 @@
+"""Security mechanisms shared by every blueprint: access rules, passwords, sessions, headers."""

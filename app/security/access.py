@@ -1,0 +1,89 @@
+"""Deny-by-default access rules.
+
+Every view declares who may use it with `@access(...)`, or inherits its blueprint's rule set
+with `blueprint_access(...)`. A request to an endpoint with no rule is refused, and a test walks
+`app.url_map` so a new route without a rule fails the suite.
+
+Anonymous visitors to a signed-in page are sent to sign in; a signed-in person of the wrong
+role gets 404, so a page's existence reveals nothing.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from flask import Blueprint, Flask, abort, current_app, jsonify, redirect, request, url_for
+from flask_login import current_user
+
+from app.models import Role
+
+
+class Rule(StrEnum):
+    PUBLIC = "public"  #: anyone, signed in or not
+    ANONYMOUS_OR_ANY = "anonymous_or_any"  #: sign-in pages: anyone, never redirected
+    SIGNED_IN = "signed_in"  #: any active account
+    PARTICIPANT = "participant"
+    STAFF = "staff"  #: clinicians and admins
+    ADMIN = "admin"
+
+
+_BLUEPRINT_RULES: dict[str, Rule] = {}
+#: Flask's own endpoints, which cannot carry a decorator.
+BUILTIN_RULES = {"static": Rule.PUBLIC}
+
+
+def access(rule: Rule) -> Callable:
+    """Declare who may call a view."""
+
+    def decorate(view: Callable) -> Callable:
+        view.access_rule = rule
+        return view
+
+    return decorate
+
+
+def blueprint_access(blueprint: Blueprint, rule: Rule) -> None:
+    """Give every view of a blueprint a rule, unless the view declares its own."""
+    _BLUEPRINT_RULES[blueprint.name] = rule
+
+
+def rule_for_endpoint(app: Flask, endpoint: str) -> Rule | None:
+    """The declared rule of an endpoint, or None when it has none."""
+    if endpoint in BUILTIN_RULES:
+        return BUILTIN_RULES[endpoint]
+    view = app.view_functions.get(endpoint)
+    rule = getattr(view, "access_rule", None)
+    if rule is None and "." in endpoint:
+        rule = _BLUEPRINT_RULES.get(endpoint.rsplit(".", 1)[0])
+    return rule
+
+
+def _allowed(rule: Rule) -> bool:
+    if rule in (Rule.PUBLIC, Rule.ANONYMOUS_OR_ANY, Rule.SIGNED_IN):
+        return True
+    role = current_user.role
+    if rule == Rule.PARTICIPANT:
+        return role == Role.PARTICIPANT
+    if rule == Rule.STAFF:
+        return role in (Role.CLINICIAN, Role.ADMIN)
+    if rule == Rule.ADMIN:
+        return role == Role.ADMIN
+    return False
+
+
+def enforce_access() -> object | None:
+    """before_request hook: apply the endpoint's rule."""
+    if request.endpoint is None:
+        return None  # 404 or 405 follows from routing
+    rule = rule_for_endpoint(current_app, request.endpoint)
+    if rule is None:
+        current_app.logger.error("endpoint %s has no access rule", request.endpoint)
+        abort(404)
+    if rule in (Rule.PUBLIC, Rule.ANONYMOUS_OR_ANY):
+        return None
+    if not current_user.is_authenticated:
+        if request.path.startswith("/api/"):
+            return jsonify(error="sign_in_required"), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if not _allowed(rule):
+        abort(404)
+    return None

@@ -1,0 +1,85 @@
+"""Sign-in sessions: loading the user from the cookie, idle and absolute timeouts.
+
+The cookie holds the user id and the user's session token. Rotating the token (sign-out,
+password change, deactivation) makes every cookie issued before it worthless.
+"""
+
+from datetime import datetime, timedelta
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app.database import utcnow
+from app.extensions import db, login_manager
+from app.models import User
+
+
+@login_manager.user_loader
+def load_user(cookie_id: str) -> User | None:
+    """Return the user only while the cookie's session token is still theirs."""
+    user_id, _sep, token = cookie_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_token != token:
+        return None
+    return user
+
+
+def start_session(user: User, keep_signed_in: bool = False) -> None:
+    """Sign a user in with a fresh session, so nothing from before sign-in carries over."""
+    session.clear()  # a new session: no fixation of an earlier one
+    keep = keep_signed_in and user.is_participant
+    session.permanent = keep
+    session["keep_signed_in"] = keep
+    now = utcnow().timestamp()
+    session["signed_in_at"] = now
+    session["last_seen"] = now
+    login_user(user, remember=False, fresh=True)
+    user.last_sign_in_at = utcnow()
+
+
+def end_session(user: User | None) -> None:
+    """Sign out here and everywhere: the user's token changes, so other cookies stop working."""
+    if user is not None and user.is_authenticated:
+        user.revoke_sessions()
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def _limits_for(user: User) -> tuple[timedelta, timedelta | None]:
+    cfg = current_app.config
+    if user.is_staff:
+        return cfg["STAFF_IDLE_TIMEOUT"], cfg["STAFF_ABSOLUTE_TIMEOUT"]
+    if session.get("keep_signed_in"):
+        return cfg["REMEMBER_ME_IDLE"], None
+    return cfg["PARTICIPANT_IDLE_TIMEOUT"], None
+
+
+def enforce_timeouts() -> object | None:
+    """before_request hook: sign out sessions idle too long or, for staff, open too long."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = utcnow().timestamp()
+    idle, absolute = _limits_for(current_user)
+    last_seen = session.get("last_seen", 0)
+    signed_in_at = session.get("signed_in_at", 0)
+    expired = now - last_seen > idle.total_seconds() or (
+        absolute is not None and now - signed_in_at > absolute.total_seconds()
+    )
+    if expired:
+        logout_user()
+        session.clear()
+        flash(_("You were signed out to keep your information private. Please sign in again."),
+              "info")
+        return redirect(url_for("auth.login"))
+    session["last_seen"] = now
+    return None
+
+
+def signed_in_at() -> datetime | None:
+    """When this session signed in (UTC), for display."""
+    stamp = session.get("signed_in_at")
+    return datetime.fromtimestamp(stamp).astimezone() if stamp else None

@@ -1,0 +1,51 @@
+"""Throttling of failed sign-ins, per account and per IP address.
+
+Counts live in Flask-Limiter's storage (memory in development, Redis through
+RATELIMIT_STORAGE_URI in production) so every web process shares them.
+"""
+
+from datetime import UTC, datetime
+
+from flask import current_app
+from limits import parse
+
+from app.extensions import limiter
+
+
+def _limits() -> list[tuple[str, object]]:
+    cfg = current_app.config
+    window = cfg["LOGIN_FAILURE_WINDOW"]
+    return [
+        ("account", parse(f"{cfg['LOGIN_FAILURES_PER_ACCOUNT']}/{window}")),
+        ("ip", parse(f"{cfg['LOGIN_FAILURES_PER_IP']}/{window}")),
+    ]
+
+
+def _keys(email: str, ip: str) -> dict[str, str]:
+    return {"account": f"signin-account:{email.lower()}", "ip": f"signin-ip:{ip}"}
+
+
+def blocked_until(email: str, ip: str) -> datetime | None:
+    """When sign-in is allowed again for this account or address, or None when it is now."""
+    keys = _keys(email, ip)
+    latest = None
+    for name, item in _limits():
+        if not limiter.limiter.test(item, keys[name]):
+            reset, _remaining = limiter.limiter.get_window_stats(item, keys[name])
+            at = datetime.fromtimestamp(reset, UTC)
+            latest = at if latest is None or at > latest else latest
+    return latest
+
+
+def record_failure(email: str, ip: str) -> None:
+    """Count one failed sign-in against the account and the address."""
+    keys = _keys(email, ip)
+    for name, item in _limits():
+        limiter.limiter.hit(item, keys[name])
+
+
+def clear_account(email: str) -> None:
+    """A successful sign-in forgets the account's failures (not the address's)."""
+    for name, item in _limits():
+        if name == "account":
+            limiter.limiter.clear(item, _keys(email, "")[name])

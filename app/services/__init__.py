@@ -1,0 +1,1 @@
+"""Logic that is not HTTP: used by routes, the CLI and the demo seed alike."""

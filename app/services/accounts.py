@@ -1,0 +1,97 @@
+"""Accounts: create, authenticate, change password, deactivate."""
+
+import sqlalchemy as sa
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import Role, User
+from app.security import throttle
+from app.security.passwords import hash_password, needs_rehash, password_problem, verify_password
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be done; the message is for the person."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare case-insensitively; store them trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    """The account with this email, whatever its case."""
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str,
+    display_name: str,
+    role: Role,
+    password: str | None = None,
+) -> User:
+    """Create an account; without a password it can only be opened through an invite."""
+    email = normalise_email(email)
+    if find_by_email(email) is not None:
+        raise AccountError("email", "An account with this email already exists.")
+    if password is not None:
+        problem = password_problem(password, email)
+        if problem:
+            raise AccountError("password", problem)
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        role=role,
+        password_hash=hash_password(password) if password else None,
+    )
+    db.session.add(user)
+    return user
+
+
+class SignInResult:
+    """The outcome of a sign-in attempt."""
+
+    def __init__(self, user: User | None = None, retry_at=None):
+        self.user = user
+        self.retry_at = retry_at
+
+
+def authenticate(email: str, password: str, ip: str) -> SignInResult:
+    """Check credentials, counting failures per account and per address.
+
+    Unknown emails, wrong passwords and deactivated accounts fail the same way, so the answer
+    reveals nothing about who has an account.
+    """
+    email = normalise_email(email)
+    retry_at = throttle.blocked_until(email, ip)
+    if retry_at is not None:
+        return SignInResult(retry_at=retry_at)
+    user = find_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        throttle.record_failure(email, ip)
+        return SignInResult()
+    throttle.clear_account(email)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return SignInResult(user=user)
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end every other session of this user."""
+    problem = password_problem(password, user.email)
+    if problem:
+        raise AccountError("password", problem)
+    user.password_hash = hash_password(password)
+    user.revoke_sessions()
+
+
+def deactivate(user: User) -> None:
+    """Close an account: it cannot sign in, and its open sessions end at once."""
+    user.is_active = False
+    user.deactivated_at = utcnow()
+    user.revoke_sessions()

@@ -1,0 +1,108 @@
+"""Invites: one-time, 7-day links that let a person set a password and land in the app."""
+
+import hashlib
+import secrets
+from datetime import date
+
+import segno
+import sqlalchemy as sa
+from flask import current_app, url_for
+from markupsafe import Markup
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import Invite, Program, Role, User
+from app.services import accounts, enrolments
+from app.services.accounts import AccountError
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_invite(**fields) -> tuple[Invite, str]:
+    token = secrets.token_urlsafe(32)
+    invite = Invite(
+        token_hash=_token_hash(token),
+        expires_at=utcnow() + current_app.config["INVITE_LIFETIME"],
+        **fields,
+    )
+    db.session.add(invite)
+    return invite, token
+
+
+def invite_participant(
+    email: str,
+    display_name: str,
+    program: Program,
+    start_date: date,
+    primary_clinician: User | None,
+    created_by: User,
+) -> tuple[Invite, str]:
+    """Invite a new participant; the enrolment is created when they accept.
+
+    Returns the invite and the token, which exists only in the link and is never stored.
+    """
+    email = accounts.normalise_email(email)
+    if accounts.find_by_email(email) is not None:
+        raise AccountError(
+            "email",
+            "Someone with this email already has an account. An admin can enrol them "
+            "from the Enrolments page.",
+        )
+    if primary_clinician is not None and program not in primary_clinician.programs:
+        raise AccountError("primary_clinician", "The primary clinician must work in this program.")
+    return _new_invite(
+        email=email,
+        display_name=display_name.strip(),
+        role=Role.PARTICIPANT,
+        program=program,
+        start_date=start_date,
+        primary_clinician=primary_clinician,
+        created_by=created_by,
+    )
+
+
+def invite_staff(user: User, created_by: User) -> tuple[Invite, str]:
+    """A link for a staff account an admin created, so its owner sets their own password."""
+    return _new_invite(
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        user=user,
+        created_by=created_by,
+    )
+
+
+def find_invite(token: str) -> Invite | None:
+    """The invite behind a link's token, whatever its state."""
+    return db.session.scalar(sa.select(Invite).where(Invite.token_hash == _token_hash(token)))
+
+
+def accept(invite: Invite, password: str) -> User:
+    """Use an invite: set the password, create the enrolment, and mark the link used."""
+    if invite.status() != "pending":
+        raise AccountError("token", "This link can no longer be used.")
+    if invite.user is not None:
+        user = invite.user
+        accounts.set_password(user, password)
+    else:
+        user = accounts.create_user(invite.email, invite.display_name, invite.role, password)
+        db.session.flush()
+        enrolments.enrol(user, invite.program, invite.start_date, invite.primary_clinician)
+    invite.used_at = utcnow()
+    return user
+
+
+def invite_url(token: str) -> str:
+    """The absolute link to put in the invite."""
+    return url_for("auth.accept_invite", token=token, _external=True)
+
+
+def qr_code_svg(url: str) -> Markup:
+    """The link as an inline SVG QR code, for enrolment in person.
+
+    Markup is safe here: segno builds the SVG from our own URL, never from user text.
+    """
+    svg = segno.make(url, error="m").svg_inline(scale=5, dark="#000", light="#fff", title="QR")
+    return Markup(svg)  # noqa: S704

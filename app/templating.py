@@ -1,0 +1,40 @@
+"""Template helpers: full page or htmx fragment, and values every layout needs."""
+
+from zoneinfo import ZoneInfo
+
+from flask import Flask, render_template, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.services.enrolments import current_enrolment
+
+
+def render(template: str, fragment: str | None = None, **context) -> str:
+    """Render the full page, or only `fragment` when htmx asks for a piece of the page.
+
+    A boosted link or form (hx-boost) wants the whole page, so only a non-boosted htmx request
+    gets the fragment; the security headers add `Vary: HX-Request` for caches.
+    """
+    if fragment and request.htmx and not request.htmx.boosted:
+        return render_template(fragment, **context)
+    return render_template(template, **context)
+
+
+def local_time(instant, zone: str, fmt: str = "%a %-d %b %Y, %H:%M") -> str:
+    """Format a UTC instant in an IANA zone."""
+    if instant is None:
+        return ""
+    return instant.astimezone(ZoneInfo(zone)).strftime(fmt)
+
+
+def init_app(app: Flask) -> None:
+    """Register filters and the layout's context."""
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    @app.context_processor
+    def layout_context() -> dict:
+        enrolment = None
+        if current_user.is_authenticated and current_user.is_participant:
+            enrolment = current_enrolment(current_user)
+        return {"participant_enrolment": enrolment, "LANGUAGES": app.config["LANGUAGES"]}

@@ -1,0 +1,128 @@
+"""Configuration classes, read from the environment.
+
+`TRELLIS_ENV` picks the class (production by default, so a forgotten setting fails safe).
+Every variable read here is listed in the README's Configuration section.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("TRELLIS_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _database_url(default: str) -> str:
+    """Return DATABASE_URL, normalised so PostgreSQL URLs use the psycopg 3 driver."""
+    url = os.environ.get("DATABASE_URL", default)
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _development_secret_key() -> str:
+    """Generate a secret key once into instance/ so development sessions survive restarts."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "production"
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'trellis.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "trellis_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    #: Idle limits per role; a participant who ticks "keep me signed in" gets REMEMBER_ME_IDLE.
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=15)
+    STAFF_ABSOLUTE_TIMEOUT = timedelta(hours=8)
+    PARTICIPANT_IDLE_TIMEOUT = timedelta(minutes=30)
+    REMEMBER_ME_IDLE = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which has its own timeouts
+    WTF_CSRF_HEADERS = ["X-CSRFToken"]
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    #: Languages a participant can choose; a language is added once its catalogue is complete.
+    LANGUAGES = {"en": "English"}
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    #: Failed sign-ins allowed per account and per IP address in LOGIN_FAILURE_WINDOW.
+    LOGIN_FAILURES_PER_ACCOUNT = 100
+    LOGIN_FAILURES_PER_IP = 300
+    LOGIN_FAILURE_WINDOW = "hour"
+    INVITE_LIFETIME = timedelta(days=7)
+    #: argon2id cost: about 19 MiB, two passes, one lane (OWASP's first recommendation).
+    ARGON2_MEMORY_KIB = 19 * 1024
+    ARGON2_TIME_COST = 2
+    ARGON2_PARALLELISM = 1
+    HSTS = True
+    DEMO_MODE = os.environ.get("TRELLIS_DEMO_MODE", "") == "1"
+
+    @classmethod
+    def secret_key(cls) -> str | None:
+        """Production reads SECRET_KEY from the environment and nowhere else."""
+        return os.environ.get("SECRET_KEY")
+
+
+class DevelopmentConfig(Config):
+    """`make run`: SQLite in instance/, demo data allowed, cookies over plain http."""
+
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    HSTS = False
+    DEMO_MODE = True
+
+    @classmethod
+    def secret_key(cls) -> str | None:
+        return os.environ.get("SECRET_KEY") or _development_secret_key()
+
+
+class TestingConfig(DevelopmentConfig):
+    """The test suite: cheap password hashing, in-memory rate-limit storage."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    ARGON2_MEMORY_KIB = 1024
+    ARGON2_TIME_COST = 1
+
+    @classmethod
+    def secret_key(cls) -> str | None:
+        return "testing-secret-key-not-for-production"
+
+
+class ProductionConfig(Config):
+    """gunicorn behind a TLS-terminating proxy, PostgreSQL through DATABASE_URL."""
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_environment() -> type[Config]:
+    """Pick the configuration class named by TRELLIS_ENV (default: production)."""
+    name = os.environ.get("TRELLIS_ENV", "production")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"TRELLIS_ENV={name!r} is not one of {', '.join(CONFIGS)}"
+        ) from None
