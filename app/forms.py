@@ -4,6 +4,12 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from wtforms import ValidationError
+from wtforms.fields.choices import SelectChoice
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def validate_time_zone(form, field) -> None:
@@ -12,7 +18,3 @@ def validate_time_zone(form, field) -> None:
         raise ValidationError(
             _l("Enter a time zone name such as America/New_York (IANA format).")
         )
-
-
-class NewPasswordMixin:
-    """Password + confirmation, checked against the password policy by the service."""

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import validate_time_zone
+from app.forms import options, validate_time_zone
 from app.models import LevelOfCare
 
 _PHONE = re.compile(r"^\+?[\d\s().-]{3,30}$")
@@ -33,8 +33,8 @@ class ProgramForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
     level_of_care = SelectField(
         _l("Level of care"),
-        choices=[(LevelOfCare.IOP.value, _l("Intensive outpatient (IOP)")),
-                 (LevelOfCare.PHP.value, _l("Partial hospitalization (PHP)"))],
+        choices=options([(LevelOfCare.IOP.value, _l("Intensive outpatient (IOP)")),
+                 (LevelOfCare.PHP.value, _l("Partial hospitalization (PHP)"))]),
     )
     time_zone = StringField(
         _l("Time zone"),
@@ -69,7 +69,7 @@ class ClinicianForm(FlaskForm):
                     Length(max=254)],
     )
     role = SelectField(
-        _l("Role"), choices=[("clinician", _l("Clinician")), ("admin", _l("Admin"))]
+        _l("Role"), choices=options([("clinician", _l("Clinician")), ("admin", _l("Admin"))])
     )
     program_ids = MultiCheckboxField(_l("Programs"), coerce=int)
 
@@ -89,9 +89,9 @@ class EnrolmentForm(FlaskForm):
 class TransitionForm(FlaskForm):
     change = SelectField(
         _l("Change"),
-        choices=[("program", _l("Move to another program (step down or up)")),
+        choices=options([("program", _l("Move to another program (step down or up)")),
                  ("outpatient", _l("Step down to outpatient care")),
-                 ("discharge", _l("Discharge"))],
+                 ("discharge", _l("Discharge"))]),
     )
     to_program_id = SelectField(_l("New program"), coerce=int)
     effective_date = DateField(

@@ -15,6 +15,7 @@ from app.admin.forms import (
     TransitionForm,
 )
 from app.extensions import db
+from app.forms import options
 from app.models import (
     Enrolment,
     EnrolmentStatus,
@@ -116,7 +117,7 @@ def _program_choices() -> list[tuple[int, str]]:
 def clinician_new():
     """Create a staff account; its owner sets their password through a one-time link."""
     form = ClinicianForm()
-    form.program_ids.choices = _program_choices()
+    form.program_ids.choices = options(_program_choices())
     if form.validate_on_submit():
         try:
             user = accounts.create_user(form.email.data, form.display_name.data,
@@ -143,7 +144,7 @@ def clinician_programs(user_id: int):
     if not user.is_staff:
         return redirect(url_for("admin.clinicians"))
     form = ClinicianProgramsForm(program_ids=[p.id for p in user.programs])
-    form.program_ids.choices = _program_choices()
+    form.program_ids.choices = options(_program_choices())
     if form.validate_on_submit():
         user.programs = [db.session.get(Program, pid) for pid in form.program_ids.data]
         db.session.commit()
@@ -200,14 +201,14 @@ def _clinician_choices() -> list[tuple[int, str]]:
 def enrolment_new():
     """Enrol an existing participant (for example, one who returns after discharge)."""
     form = EnrolmentForm()
-    form.participant_id.choices = [
+    form.participant_id.choices = options([
         (u.id, f"{u.display_name} <{u.email}>")
         for u in db.session.scalars(
             sa.select(User).where(User.role == Role.PARTICIPANT).order_by(User.display_name)
         )
-    ]
-    form.program_id.choices = _program_choices()
-    form.primary_clinician_id.choices = _clinician_choices()
+    ])
+    form.program_id.choices = options(_program_choices())
+    form.primary_clinician_id.choices = options(_clinician_choices())
     if form.validate_on_submit():
         participant = db.session.get(User, form.participant_id.data)
         program = db.session.get(Program, form.program_id.data)
@@ -231,9 +232,9 @@ def enrolment_transition(enrolment_id: int):
     """Record a step-down, step-up or discharge, dated, keeping the history."""
     enrolment = get_or_404(Enrolment, enrolment_id)
     form = TransitionForm()
-    form.to_program_id.choices = [(0, _("—"))] + [
+    form.to_program_id.choices = options([(0, _("—"))] + [
         (pid, name) for pid, name in _program_choices() if pid != enrolment.program_id
-    ]
+    ])
     if form.validate_on_submit():
         to_program = None
         if form.change.data == "program":

@@ -31,7 +31,7 @@ def create(role: str, email: str, display_name: str | None) -> None:
         )
         db.session.commit()
     except accounts.AccountError as error:
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(str(error.message)) from None
     click.echo(f"Created {user.role.value} account {user.email} (id {user.id}).")
 
 

@@ -9,6 +9,7 @@ from app.clinician import bp
 from app.clinician.forms import InviteParticipantForm
 from app.database import utcnow
 from app.extensions import db
+from app.forms import options
 from app.models import Enrolment, EnrolmentStatus, EnrolmentTransition, Invite, Role, User
 from app.services import invites, scope
 from app.services.accounts import AccountError
@@ -52,11 +53,11 @@ def participant(participant_id: int):
 def _invite_form() -> InviteParticipantForm:
     form = InviteParticipantForm()
     programs = scope.programs_for_staff(current_user)
-    form.program_id.choices = [(p.id, p.name) for p in programs]
+    form.program_id.choices = options([(p.id, p.name) for p in programs])
     clinicians = {c for p in programs for c in p.clinicians if c.is_active}
-    form.primary_clinician_id.choices = [(0, _("None yet"))] + [
+    form.primary_clinician_id.choices = options([(0, _("None yet"))] + [
         (c.id, c.display_name) for c in sorted(clinicians, key=lambda c: c.display_name)
-    ]
+    ])
     if not form.is_submitted() and current_user.role == Role.CLINICIAN:
         form.primary_clinician_id.data = current_user.id
     return form

@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app.forms import options
+
 
 class ProfileForm(FlaskForm):
     display_name = StringField(
@@ -16,4 +18,4 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.language.choices = list(current_app.config["LANGUAGES"].items())
+        self.language.choices = options(current_app.config["LANGUAGES"].items())

@@ -1,6 +1,7 @@
 """Accounts: create, authenticate, change password, deactivate."""
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.database import utcnow
 from app.extensions import db
@@ -37,7 +38,7 @@ def create_user(
     """Create an account; without a password it can only be opened through an invite."""
     email = normalise_email(email)
     if find_by_email(email) is not None:
-        raise AccountError("email", "An account with this email already exists.")
+        raise AccountError("email", _l("An account with this email already exists."))
     if password is not None:
         problem = password_problem(password, email)
         if problem:

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import (
@@ -46,12 +47,11 @@ def enrol(
     if current_enrolment(participant) is not None:
         raise EnrolmentError(
             "participant",
-            "This participant is already enrolled. Record a step-down or discharge instead.",
+            _l("This participant is already enrolled. Record a step-down or discharge instead."),
         )
     if primary_clinician is not None and program not in primary_clinician.programs:
         raise EnrolmentError(
-            "primary_clinician", "The primary clinician must work in this program."
-        )
+            "primary_clinician", _l("The primary clinician must work in this program."))
     enrolment = Enrolment(
         participant=participant,
         program=program,
@@ -81,13 +81,12 @@ def transition(
     Trellis records but does not schedule.
     """
     if not enrolment.is_active:
-        raise EnrolmentError("enrolment", "Only an active enrolment can change.")
+        raise EnrolmentError("enrolment", _l("Only an active enrolment can change."))
     if effective_date <= enrolment.start_date:
         raise EnrolmentError(
-            "effective_date", "The change must come after the enrolment's start date."
-        )
+            "effective_date", _l("The change must come after the enrolment's start date."))
     if to_program is not None and to_program.id == enrolment.program_id:
-        raise EnrolmentError("to_program", "Choose a different program.")
+        raise EnrolmentError("to_program", _l("Choose a different program."))
     if discharge:
         kind, to_level = TransitionKind.DISCHARGE, None
     else:

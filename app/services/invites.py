@@ -7,6 +7,7 @@ from datetime import date
 import segno
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.database import utcnow
@@ -47,11 +48,13 @@ def invite_participant(
     if accounts.find_by_email(email) is not None:
         raise AccountError(
             "email",
-            "Someone with this email already has an account. An admin can enrol them "
-            "from the Enrolments page.",
+            _l("Someone with this email already has an account. An admin can enrol them "
+            "from the Enrolments page."),
         )
     if primary_clinician is not None and program not in primary_clinician.programs:
-        raise AccountError("primary_clinician", "The primary clinician must work in this program.")
+        raise AccountError(
+            "primary_clinician", _l("The primary clinician must work in this program.")
+        )
     return _new_invite(
         email=email,
         display_name=display_name.strip(),
@@ -82,7 +85,7 @@ def find_invite(token: str) -> Invite | None:
 def accept(invite: Invite, password: str) -> User:
     """Use an invite: set the password, create the enrolment, and mark the link used."""
     if invite.status() != "pending":
-        raise AccountError("token", "This link can no longer be used.")
+        raise AccountError("token", _l("This link can no longer be used."))
     if invite.user is not None:
         user = invite.user
         accounts.set_password(user, password)

@@ -1,0 +1,146 @@
+"""Deny by default: every endpoint declares who may use it, and the matrix proves it.
+
+Adding a route means adding it to EXPECTED below, or this module fails.
+"""
+
+import pytest
+import sqlalchemy as sa
+
+from app.models import Enrolment
+from app.security.access import Rule, rule_for_endpoint
+from app.services import invites
+from tests.conftest import csrf_token
+
+#: endpoint -> (rule, whose object the URL names). "program_a" objects belong to clinician A's
+#: program, so clinician B must get a 404 for them even though B may use the page in general.
+EXPECTED = {
+    "public.index": (Rule.PUBLIC, None),
+    "public.crisis": (Rule.PUBLIC, None),
+    "public.health": (Rule.PUBLIC, None),
+    "auth.login": (Rule.ANONYMOUS_OR_ANY, None),
+    "auth.logout": (Rule.SIGNED_IN, None),
+    "auth.accept_invite": (Rule.ANONYMOUS_OR_ANY, None),
+    "participant.today": (Rule.PARTICIPANT, None),
+    "participant.schedule": (Rule.PARTICIPANT, None),
+    "participant.checkin": (Rule.PARTICIPANT, None),
+    "participant.skills": (Rule.PARTICIPANT, None),
+    "participant.me": (Rule.PARTICIPANT, None),
+    "participant.update_profile": (Rule.PARTICIPANT, None),
+    "participant.change_password": (Rule.PARTICIPANT, None),
+    "clinician.home": (Rule.STAFF, None),
+    "clinician.participant": (Rule.STAFF, "program_a"),
+    "clinician.invite_list": (Rule.STAFF, None),
+    "clinician.invite_new": (Rule.STAFF, None),
+    "clinician.invite_revoke": (Rule.STAFF, "program_a"),
+    "admin.home": (Rule.ADMIN, None),
+    "admin.programs": (Rule.ADMIN, None),
+    "admin.program_new": (Rule.ADMIN, None),
+    "admin.program_edit": (Rule.ADMIN, None),
+    "admin.clinicians": (Rule.ADMIN, None),
+    "admin.clinician_new": (Rule.ADMIN, None),
+    "admin.clinician_programs": (Rule.ADMIN, None),
+    "admin.clinician_deactivate": (Rule.ADMIN, None),
+    "admin.enrolment_list": (Rule.ADMIN, None),
+    "admin.enrolment_new": (Rule.ADMIN, None),
+    "admin.enrolment_transition": (Rule.ADMIN, None),
+}
+
+ACTORS = ["anonymous", "participant_a", "participant_b", "clinician_a", "clinician_b", "admin"]
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_endpoint_declares_an_access_rule(app):
+    missing = [r.endpoint for r, _m in _routes(app) if rule_for_endpoint(app, r.endpoint) is None]
+    assert missing == []
+
+
+def test_every_endpoint_is_in_the_matrix_with_its_declared_rule(app):
+    endpoints = {r.endpoint for r, _m in _routes(app)}
+    assert endpoints == set(EXPECTED), "add new routes to EXPECTED in this test"
+    for endpoint in endpoints:
+        assert rule_for_endpoint(app, endpoint) == EXPECTED[endpoint][0], endpoint
+
+
+def test_an_endpoint_without_a_rule_is_refused(app):
+    from flask import Flask
+
+    from app.security.access import enforce_access
+
+    bare = Flask("bare")
+    bare.secret_key = "x"
+    bare.route("/undeclared")(lambda: "should never be served")
+    bare.before_request(enforce_access)
+    from app.extensions import login_manager
+
+    login_manager.init_app(bare)
+    assert bare.test_client().get("/undeclared").status_code == 404
+
+
+def _allowed(rule: Rule, owner: str | None, actor: str) -> bool:
+    if rule in (Rule.PUBLIC, Rule.ANONYMOUS_OR_ANY):
+        return True
+    if actor == "anonymous":
+        return False
+    if rule == Rule.SIGNED_IN:
+        return True
+    if rule == Rule.PARTICIPANT:
+        return actor.startswith("participant")
+    if rule == Rule.STAFF:
+        if actor == "admin":
+            return True
+        if actor == "clinician_a":
+            return True
+        return actor == "clinician_b" and owner is None
+    return actor == "admin"  # Rule.ADMIN
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_matrix_every_route_and_method_for_every_actor(app, world, login_as, db, actor):
+    enrolment_a = db.session.scalar(
+        sa.select(Enrolment).where(Enrolment.participant_id == world.participant_a.id))
+    with app.test_request_context():
+        invite, token = invites.invite_participant(
+            "newcomer@example.org", "Newcomer", world.iop, enrolment_a.start_date, None,
+            world.clinician_a)
+        db.session.commit()
+    values = {
+        "participant_id": world.participant_a.id, "program_id": world.iop.id,
+        "user_id": world.clinician_a.id, "enrolment_id": enrolment_a.id,
+        "invite_id": invite.id, "token": token,
+    }
+    client = app.test_client()
+    if actor != "anonymous":
+        login_as(getattr(world, actor), on=client)
+    failures = []
+    for rule, method in _routes(app):
+        url = rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
+        if rule.endpoint == "auth.logout":
+            continue  # would end the session mid-walk; covered in tests/auth
+        expected_rule, owner = EXPECTED[rule.endpoint]
+        if method == "GET":
+            response = client.get(url, headers={"X-CSRFToken": csrf_token(client)})
+        else:
+            response = client.open(url, method=method, data={"csrf_token": csrf_token(client)})
+        allowed = _allowed(expected_rule, owner, actor)
+        to_signin = response.status_code == 302 and response.headers["Location"].startswith(
+            "/signin")
+        if allowed:
+            ok = response.status_code not in (401, 403, 404, 500) and not (
+                to_signin and expected_rule not in (Rule.PUBLIC, Rule.ANONYMOUS_OR_ANY))
+        elif actor == "anonymous":
+            ok = to_signin
+        else:
+            ok = response.status_code == 404
+        if not ok:
+            failures.append(f"{method} {url} as {actor}: {response.status_code}")
+        if rule.endpoint == "admin.clinician_deactivate" and actor == "admin":
+            world.clinician_a.is_active = True  # undo, so later checks keep their subject
+            db.session.commit()
+    assert failures == []
