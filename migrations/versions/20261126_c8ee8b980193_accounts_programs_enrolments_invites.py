@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-26 20:25:45.915709
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c8ee8b980193'
