@@ -1,6 +1,6 @@
 """Participant pages. Each shows only the signed-in participant's own data."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from app.security.passwords import verify_password
 from app.security.sessions import start_session
 from app.services import accounts
 from app.services.enrolments import enrolment_history
+from app.templating import render
 
 
 @bp.route("/today")
@@ -57,14 +58,22 @@ def _me_page(profile, password_form, status=200):
 
 @bp.route("/me/profile", methods=["POST"])
 def update_profile():
-    """Save name and language."""
+    """Save name and language; htmx gets the profile card back, others the whole page."""
     profile = ProfileForm(prefix="profile")
     if not profile.validate_on_submit():
-        return _me_page(profile, ChangePasswordForm(prefix="password"), 400)
+        history = enrolment_history(current_user.id)
+        page = render("participant/me.html", "participant/_profile_form.html", profile=profile,
+                      password_form=ChangePasswordForm(prefix="password"), history=history)
+        return page, 400
+    language_changed = current_user.language != profile.language.data
     current_user.display_name = profile.display_name.data.strip()
     current_user.language = profile.language.data
     db.session.commit()
+    if request.htmx and not language_changed:
+        return render_template("participant/_profile_form.html", profile=profile, saved=True)
     flash(_("Saved."), "success")
+    if request.htmx:  # a new language needs the whole page in it
+        return "", 204, {"HX-Redirect": url_for("participant.me")}
     return redirect(url_for("participant.me"))
 
 

@@ -98,3 +98,30 @@ def test_changing_password_with_the_wrong_current_one_is_refused(client, world, 
 def test_participant_without_an_enrolment_is_told_plainly(client, make_user, login_as):
     login_as(make_user())
     assert "not enrolled" in client.get("/today").get_data(as_text=True)
+
+
+def test_profile_over_htmx_returns_only_the_profile_card(client, world, login_as, db):
+    from tests.conftest import csrf_token
+
+    login_as(world.participant_a)
+    headers = {"HX-Request": "true", "X-CSRFToken": csrf_token(client)}
+    saved = client.post("/me/profile", data={"profile-display_name": "Alexis",
+                                             "profile-language": "en"}, headers=headers)
+    html = saved.get_data(as_text=True)
+    assert saved.status_code == 200
+    assert html.lstrip().startswith('<section class="card" id="profile"')
+    assert "Saved." in html and "<html" not in html
+    assert "HX-Request" in saved.headers["Vary"]
+    invalid = client.post("/me/profile", data={"profile-display_name": "",
+                                               "profile-language": "en"}, headers=headers)
+    assert invalid.status_code == 400
+    assert "Enter a name." in invalid.get_data(as_text=True)
+    assert "<html" not in invalid.get_data(as_text=True)
+
+
+def test_profile_without_javascript_gets_the_whole_page(client, world, login_as):
+    login_as(world.participant_a)
+    invalid = post_form(client, "/me/profile", {"profile-display_name": "",
+                                                "profile-language": "en"})
+    assert "<html" in invalid.get_data(as_text=True)
+    assert 'class="bottom-nav"' in invalid.get_data(as_text=True)
