@@ -70,6 +70,8 @@ class Config:
     ARGON2_TIME_COST = 2
     ARGON2_PARALLELISM = 1
     HSTS = True
+    #: How many reverse proxies sit in front of Trellis; their X-Forwarded-For/-Proto are trusted.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     DEMO_MODE = os.environ.get("TRELLIS_DEMO_MODE", "") == "1"
 
     @classmethod

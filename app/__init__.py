@@ -24,6 +24,12 @@ def create_app(
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set in the environment in production.")
 
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
     from app import database, errors, i18n, templating
     from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
     from app.security import headers, sessions

@@ -95,3 +95,26 @@ def test_templates_never_mark_text_safe_or_inline_scripts_and_styles():
         assert not re.search(r"\sstyle=", text), path
         assert not re.search(r"\son[a-z]+=", text), path
         assert not re.search(r"(src|href)=\"https?://", text), path
+
+
+def test_trusted_proxy_gives_throttling_the_client_address(monkeypatch):
+    from flask import request
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    proxied = create_app(ProductionConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://",
+                                            "TRUSTED_PROXIES": 1})
+    seen = {}
+    proxied.before_request(lambda: seen.setdefault("ip", request.remote_addr) and None)
+    proxied.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen["ip"] == "203.0.113.7"
+
+
+def test_without_a_trusted_proxy_forwarded_addresses_are_ignored(monkeypatch):
+    from flask import request
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    direct = create_app(ProductionConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    seen = {}
+    direct.before_request(lambda: seen.setdefault("ip", request.remote_addr) and None)
+    direct.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen["ip"] == "127.0.0.1"
