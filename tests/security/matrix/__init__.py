@@ -1,0 +1,25 @@
+"""The authorisation matrix, one file per feature.
+
+Each feature module defines EXPECTED (endpoint -> (rule, owner)), SKIPPED_IN_WALK and
+url_values(app, world, db) returning values for its URL arguments. Owner "program_a" marks a URL
+naming an object of clinician A's program (participant A's data): clinician B and participant B
+must get a 404 for it. Add a feature by importing its module into FEATURES.
+"""
+
+from tests.security.matrix import foundation
+
+FEATURES = [foundation]
+
+EXPECTED: dict = {}
+SKIPPED_IN_WALK: set = set()
+for _feature in FEATURES:
+    EXPECTED.update(_feature.EXPECTED)
+    SKIPPED_IN_WALK |= _feature.SKIPPED_IN_WALK
+
+
+def url_values(app, world, db) -> dict:
+    """Values for every URL argument, gathered from the features."""
+    values = {}
+    for feature in FEATURES:
+        values.update(feature.url_values(app, world, db))
+    return values

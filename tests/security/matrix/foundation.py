@@ -1,0 +1,60 @@
+"""Access expectations for the foundation's routes."""
+
+import sqlalchemy as sa
+
+from app.models import Enrolment
+from app.security.access import Rule
+from app.services import invites
+
+#: endpoint -> (rule, whose object the URL names). "program_a" objects belong to clinician A's
+#: program, so clinician B must get a 404 for them even though B may use the page in general.
+EXPECTED = {
+    "public.index": (Rule.PUBLIC, None),
+    "public.crisis": (Rule.PUBLIC, None),
+    "public.health": (Rule.PUBLIC, None),
+    "auth.login": (Rule.ANONYMOUS_OR_ANY, None),
+    "auth.logout": (Rule.SIGNED_IN, None),
+    "auth.accept_invite": (Rule.ANONYMOUS_OR_ANY, None),
+    "participant.today": (Rule.PARTICIPANT, None),
+    "participant.schedule": (Rule.PARTICIPANT, None),
+    "participant.checkin": (Rule.PARTICIPANT, None),
+    "participant.skills": (Rule.PARTICIPANT, None),
+    "participant.me": (Rule.PARTICIPANT, None),
+    "participant.update_profile": (Rule.PARTICIPANT, None),
+    "participant.change_password": (Rule.PARTICIPANT, None),
+    "clinician.home": (Rule.STAFF, None),
+    "clinician.participant": (Rule.STAFF, "program_a"),
+    "clinician.invite_list": (Rule.STAFF, None),
+    "clinician.invite_new": (Rule.STAFF, None),
+    "clinician.invite_revoke": (Rule.STAFF, "program_a"),
+    "admin.home": (Rule.ADMIN, None),
+    "admin.programs": (Rule.ADMIN, None),
+    "admin.program_new": (Rule.ADMIN, None),
+    "admin.program_edit": (Rule.ADMIN, None),
+    "admin.clinicians": (Rule.ADMIN, None),
+    "admin.clinician_new": (Rule.ADMIN, None),
+    "admin.clinician_programs": (Rule.ADMIN, None),
+    "admin.clinician_deactivate": (Rule.ADMIN, None),
+    "admin.enrolment_list": (Rule.ADMIN, None),
+    "admin.enrolment_new": (Rule.ADMIN, None),
+    "admin.enrolment_transition": (Rule.ADMIN, None),
+}
+
+#: Routes the walk must not call (covered by their own tests).
+SKIPPED_IN_WALK = {"auth.logout"}  # would end the session mid-walk; see tests/auth
+
+
+def url_values(app, world, db) -> dict:
+    """Values for the URL arguments of the foundation's routes, owned by program A."""
+    enrolment_a = db.session.scalar(
+        sa.select(Enrolment).where(Enrolment.participant_id == world.participant_a.id))
+    with app.test_request_context():
+        invite, token = invites.invite_participant(
+            "newcomer@example.org", "Newcomer", world.iop, enrolment_a.start_date, None,
+            world.clinician_a)
+        db.session.commit()
+    return {
+        "participant_id": world.participant_a.id, "program_id": world.iop.id,
+        "user_id": world.clinician_a.id, "enrolment_id": enrolment_a.id,
+        "invite_id": invite.id, "token": token,
+    }
