@@ -65,6 +65,8 @@ class Config:
     LOGIN_FAILURES_PER_IP = 300
     LOGIN_FAILURE_WINDOW = "hour"
     INVITE_LIFETIME = timedelta(days=7)
+    #: How long audit events are kept (HIPAA asks for six years of documentation).
+    AUDIT_RETENTION = timedelta(days=int(os.environ.get("AUDIT_RETENTION_DAYS", str(6 * 366))))
     #: argon2id cost: about 19 MiB, two passes, one lane (OWASP's first recommendation).
     ARGON2_MEMORY_KIB = 19 * 1024
     ARGON2_TIME_COST = 2

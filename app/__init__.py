@@ -54,6 +54,9 @@ def create_app(
     templating.init_app(app)
     headers.init_app(app)
     errors.init_app(app)
+    from app.services import audit
+
+    audit.init_app(app)
     app.before_request(sessions.enforce_timeouts)
 
     from app.security.access import enforce_access

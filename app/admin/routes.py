@@ -24,8 +24,9 @@ from app.models import (
     Role,
     User,
 )
-from app.services import accounts, enrolments, invites
+from app.services import accounts, audit, enrolments, invites
 from app.services.accounts import AccountError
+from app.services.audit import Action
 from app.services.enrolments import EnrolmentError
 from app.services.scope import get_or_404
 
@@ -67,6 +68,7 @@ def _save_program(form: ProgramForm, program: Program | None):
         if _name_taken(form.name.data, program.id if program else None):
             form.name.errors.append(_("Another program already has this name."))
         else:
+            form_is_edit = program is not None
             program = program or Program()
             program.name = form.name.data.strip()
             program.level_of_care = LevelOfCare(form.level_of_care.data)
@@ -74,6 +76,9 @@ def _save_program(form: ProgramForm, program: Program | None):
             program.phone = (form.phone.data or "").strip() or None
             program.crisis_text = (form.crisis_text.data or "").strip() or None
             db.session.add(program)
+            db.session.flush()
+            audit.record(Action.PROGRAM_EDIT if form_is_edit else Action.PROGRAM_CREATE,
+                         target=f"program:{program.id}")
             db.session.commit()
             flash(_("Program saved."), "success")
             return redirect(url_for("admin.programs"))
@@ -125,6 +130,7 @@ def clinician_new():
             user.programs = [db.session.get(Program, pid) for pid in form.program_ids.data]
             db.session.flush()
             _invite, token = invites.invite_staff(user, current_user._get_current_object())
+            audit.record(Action.STAFF_CREATE, target=f"user:{user.id}")
             db.session.commit()
         except AccountError as error:
             db.session.rollback()
@@ -147,6 +153,7 @@ def clinician_programs(user_id: int):
     form.program_ids.choices = options(_program_choices())
     if form.validate_on_submit():
         user.programs = [db.session.get(Program, pid) for pid in form.program_ids.data]
+        audit.record(Action.STAFF_PROGRAMS, target=f"user:{user.id}")
         db.session.commit()
         flash(_("Programs saved."), "success")
         return redirect(url_for("admin.clinicians"))
@@ -161,6 +168,7 @@ def clinician_deactivate(user_id: int):
         flash(_("You cannot deactivate your own account."), "error")
     elif user.is_staff and user.is_active:
         accounts.deactivate(user)
+        audit.record(Action.STAFF_DEACTIVATE, target=f"user:{user.id}")
         db.session.commit()
         flash(_("%(name)s can no longer sign in.", name=user.display_name), "success")
     return redirect(url_for("admin.clinicians"))
@@ -215,7 +223,9 @@ def enrolment_new():
         clinician = (db.session.get(User, form.primary_clinician_id.data)
                      if form.primary_clinician_id.data else None)
         try:
-            enrolments.enrol(participant, program, form.start_date.data, clinician)
+            enrolment = enrolments.enrol(participant, program, form.start_date.data, clinician)
+            db.session.flush()
+            audit.record(Action.ENROL, subject=participant, target=f"enrolment:{enrolment.id}")
             db.session.commit()
         except EnrolmentError as error:
             db.session.rollback()
@@ -247,6 +257,8 @@ def enrolment_transition(enrolment_id: int):
                     enrolment, form.effective_date.data, current_user._get_current_object(),
                     to_program=to_program, discharge=form.change.data == "discharge",
                 )
+                audit.record(Action.TRANSITION, subject=enrolment.participant_id,
+                             target=f"enrolment:{enrolment.id}")
                 db.session.commit()
             except EnrolmentError as error:
                 db.session.rollback()

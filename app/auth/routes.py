@@ -13,8 +13,9 @@ from app.extensions import db
 from app.models import Role, User
 from app.security.access import Rule, access
 from app.security.sessions import end_session, start_session
-from app.services import accounts, invites
+from app.services import accounts, audit, invites
 from app.services.accounts import AccountError
+from app.services.audit import Action
 
 
 def home_for(user: User) -> str:
@@ -50,8 +51,10 @@ def login():
         result = accounts.authenticate(form.email.data, form.password.data, request.remote_addr)
         if result.user is not None:
             start_session(result.user, keep_signed_in=form.keep_signed_in.data)
+            audit.record(Action.SIGN_IN, actor=result.user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or home_for(result.user))
+        audit.record(Action.SIGN_IN_FAILED, actor=result.known_user)
         db.session.commit()
         if result.retry_at is not None:
             minutes = max(1, round((result.retry_at - utcnow()).total_seconds() / 60))
@@ -73,6 +76,7 @@ def login():
 @access(Rule.SIGNED_IN)
 def logout():
     """Sign out of every device and clear what this browser stored for Trellis."""
+    audit.record(Action.SIGN_OUT)
     end_session(current_user._get_current_object())
     response = redirect(url_for("auth.login"))
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
@@ -96,6 +100,8 @@ def accept_invite(token: str):
             user = invites.accept(invite, form.password.data)
             db.session.flush()
             start_session(user)
+            audit.record(Action.INVITE_ACCEPT, subject=user if user.is_participant else None,
+                         target=f"invite:{invite.id}", actor=user)
             db.session.commit()
         except AccountError as error:
             db.session.rollback()

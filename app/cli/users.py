@@ -7,7 +7,8 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Role
-from app.services import accounts
+from app.services import accounts, audit
+from app.services.audit import Action
 
 users_cli = AppGroup("users", help="Create and deactivate accounts.")
 
@@ -43,5 +44,6 @@ def deactivate(email: str) -> None:
     if user is None:
         raise click.ClickException(f"No account with the email {email}.")
     accounts.deactivate(user)
+    audit.record(Action.STAFF_DEACTIVATE, target=f"user:{user.id}")
     db.session.commit()
     click.echo(f"Deactivated {user.email}; its sessions have ended.")

@@ -11,8 +11,9 @@ from app.database import utcnow
 from app.extensions import db
 from app.forms import options
 from app.models import Enrolment, EnrolmentStatus, EnrolmentTransition, Invite, Role, User
-from app.services import invites, scope
+from app.services import audit, invites, scope
 from app.services.accounts import AccountError
+from app.services.audit import Action
 
 
 @bp.route("/")
@@ -44,6 +45,7 @@ def participant(participant_id: int):
         sa.select(EnrolmentTransition).where(EnrolmentTransition.participant_id == person.id)
         .order_by(EnrolmentTransition.effective_date.desc())
     ).all()
+    audit.record_view(person)
     return render_template(
         "clinician/participant.html", person=person, enrolments=enrolments,
         transitions=transitions,
@@ -89,6 +91,8 @@ def invite_new():
                 form.email.data, form.display_name.data, program, form.start_date.data,
                 clinician, current_user._get_current_object(),
             )
+            db.session.flush()
+            audit.record(Action.INVITE_CREATE, target=f"invite:{invite.id}")
             db.session.commit()
         except AccountError as error:
             db.session.rollback()
@@ -109,6 +113,7 @@ def invite_revoke(invite_id: int):
     invite = scope.get_invite_for_staff(current_user, invite_id)
     if invite.status() == "pending":
         invite.revoked_at = utcnow()
+        audit.record(Action.INVITE_REVOKE, target=f"invite:{invite.id}")
         db.session.commit()
         flash(_("The invite was withdrawn; its link no longer works."), "success")
     return redirect(url_for("clinician.invite_list"))

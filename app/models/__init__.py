@@ -1,11 +1,13 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
+from app.models.audit import AuditEvent
 from app.models.enrolment import Enrolment, EnrolmentStatus, EnrolmentTransition, TransitionKind
 from app.models.invite import Invite
 from app.models.program import LevelOfCare, Program
 from app.models.user import Role, User, clinician_programs
 
 __all__ = [
+    "AuditEvent",
     "Enrolment",
     "EnrolmentStatus",
     "EnrolmentTransition",

@@ -10,7 +10,8 @@ from app.participant import bp
 from app.participant.forms import ProfileForm
 from app.security.passwords import verify_password
 from app.security.sessions import start_session
-from app.services import accounts
+from app.services import accounts, audit
+from app.services.audit import Action
 from app.services.enrolments import enrolment_history
 from app.templating import render
 
@@ -46,11 +47,18 @@ def me():
                     ChangePasswordForm(prefix="password"))
 
 
+def _me_context() -> dict:
+    """What the Me page shows besides its forms."""
+    return {
+        "history": enrolment_history(current_user.id),
+        "staff_views": audit.staff_views_of(current_user.id),
+    }
+
+
 def _me_page(profile, password_form, status=200):
-    history = enrolment_history(current_user.id)
     return (
         render_template(
-            "participant/me.html", profile=profile, password_form=password_form, history=history
+            "participant/me.html", profile=profile, password_form=password_form, **_me_context()
         ),
         status,
     )
@@ -61,9 +69,8 @@ def update_profile():
     """Save name and language; htmx gets the profile card back, others the whole page."""
     profile = ProfileForm(prefix="profile")
     if not profile.validate_on_submit():
-        history = enrolment_history(current_user.id)
         page = render("participant/me.html", "participant/_profile_form.html", profile=profile,
-                      password_form=ChangePasswordForm(prefix="password"), history=history)
+                      password_form=ChangePasswordForm(prefix="password"), **_me_context())
         return page, 400
     language_changed = current_user.language != profile.language.data
     current_user.display_name = profile.display_name.data.strip()
@@ -93,6 +100,7 @@ def change_password():
                 form.password.errors.append(error.message)
             else:
                 start_session(user)  # this device stays signed in with the new token
+                audit.record(Action.PASSWORD_CHANGE)
                 db.session.commit()
                 flash(_("Your password is changed. Other devices are signed out."), "success")
                 return redirect(url_for("participant.me"))

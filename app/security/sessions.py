@@ -70,6 +70,10 @@ def enforce_timeouts() -> object | None:
         absolute is not None and now - signed_in_at > absolute.total_seconds()
     )
     if expired:
+        from app.services import audit
+
+        audit.record(audit.Action.SESSION_TIMEOUT)
+        db.session.commit()
         logout_user()
         session.clear()
         flash(_("You were signed out to keep your information private. Please sign in again."),

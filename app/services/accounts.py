@@ -56,9 +56,11 @@ def create_user(
 class SignInResult:
     """The outcome of a sign-in attempt."""
 
-    def __init__(self, user: User | None = None, retry_at=None):
+    def __init__(self, user: User | None = None, retry_at=None, known_user: User | None = None):
         self.user = user
         self.retry_at = retry_at
+        #: On failure, the account the email belongs to (for the audit trail only).
+        self.known_user = known_user
 
 
 def authenticate(email: str, password: str, ip: str) -> SignInResult:
@@ -69,13 +71,13 @@ def authenticate(email: str, password: str, ip: str) -> SignInResult:
     """
     email = normalise_email(email)
     retry_at = throttle.blocked_until(email, ip)
-    if retry_at is not None:
-        return SignInResult(retry_at=retry_at)
     user = find_by_email(email)
+    if retry_at is not None:
+        return SignInResult(retry_at=retry_at, known_user=user)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
         throttle.record_failure(email, ip)
-        return SignInResult()
+        return SignInResult(known_user=user)
     throttle.clear_account(email)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

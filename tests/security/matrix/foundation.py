@@ -38,6 +38,8 @@ EXPECTED = {
     "admin.enrolment_list": (Rule.ADMIN, None),
     "admin.enrolment_new": (Rule.ADMIN, None),
     "admin.enrolment_transition": (Rule.ADMIN, None),
+    "admin.audit_log": (Rule.ADMIN, None),
+    "admin.audit_export": (Rule.ADMIN, None),
 }
 
 #: Routes the walk must not call (covered by their own tests).
