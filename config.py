@@ -64,6 +64,9 @@ class Config:
     LOGIN_FAILURES_PER_ACCOUNT = 100
     LOGIN_FAILURES_PER_IP = 300
     LOGIN_FAILURE_WINDOW = "hour"
+    #: Wrong second-factor codes (or app-lock PINs) allowed before a pause / full sign-in.
+    SECOND_STEP_FAILURES = 5
+    SECOND_STEP_WINDOW = "15 minutes"
     INVITE_LIFETIME = timedelta(days=7)
     #: How long audit events are kept (HIPAA asks for six years of documentation).
     AUDIT_RETENTION = timedelta(days=int(os.environ.get("AUDIT_RETENTION_DAYS", str(6 * 366))))

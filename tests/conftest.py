@@ -8,6 +8,7 @@ import os
 import re
 from datetime import date, timedelta
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 from flask.globals import _cv_app
@@ -21,6 +22,8 @@ from app.models import Enrolment, LevelOfCare, Program, Role, User
 from config import TestingConfig
 
 PASSWORD = "correct horse battery staple"
+#: Staff made by the factories have this second-factor secret.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -155,6 +158,8 @@ def make_user(db, password_hash):
 
     def make(role: Role = Role.PARTICIPANT, programs=(), **fields) -> User:
         n = next(counter)
+        if role != Role.PARTICIPANT:
+            fields.setdefault("totp_secret", TOTP_SECRET)
         user = User(
             email=fields.pop("email", f"{role.value}{n}@example.org"),
             display_name=fields.pop("display_name", f"{role.value.title()} {n}"),
@@ -232,9 +237,17 @@ def post_form(client, url: str, data: dict | None = None, **kwargs):
     return client.post(url, data=payload, **kwargs)
 
 
+def pass_second_step(client, user: User):
+    """Enter the current TOTP code for a staff member, as their authenticator app would."""
+    # The same code is refused twice; tests sign the same person in within one 30 s step.
+    _db.session.execute(sa.update(User).where(User.id == user.id).values(totp_last_step=None))
+    _db.session.commit()
+    return post_form(client, "/mfa", {"code": pyotp.TOTP(user.totp_secret).now()})
+
+
 @pytest.fixture
 def login_as(client):
-    """Sign a user in on the shared client (the test password)."""
+    """Sign a user in on the shared client (the test password; staff pass the second step)."""
 
     def login(user: User, keep_signed_in: bool = False, on=None):
         target = on or client
@@ -243,6 +256,10 @@ def login_as(client):
             data["keep_signed_in"] = "y"
         response = post_form(target, "/signin", data)
         assert response.status_code == 302, response.get_data(as_text=True)
+        if user.is_staff:
+            assert response.headers["Location"].startswith("/mfa")
+            response = pass_second_step(target, user)
+            assert response.status_code == 302, response.get_data(as_text=True)
         return response
 
     return login

@@ -24,7 +24,7 @@ from app.models import (
     Role,
     User,
 )
-from app.services import accounts, audit, enrolments, invites
+from app.services import accounts, audit, enrolments, invites, mfa
 from app.services.accounts import AccountError
 from app.services.audit import Action
 from app.services.enrolments import EnrolmentError
@@ -171,6 +171,19 @@ def clinician_deactivate(user_id: int):
         audit.record(Action.STAFF_DEACTIVATE, target=f"user:{user.id}")
         db.session.commit()
         flash(_("%(name)s can no longer sign in.", name=user.display_name), "success")
+    return redirect(url_for("admin.clinicians"))
+
+
+@bp.route("/clinicians/<int:user_id>/reset-second-step", methods=["POST"])
+def clinician_reset_mfa(user_id: int):
+    """Remove a staff member's second factor (lost phone); their sessions end."""
+    user = get_or_404(User, user_id)
+    if user.is_staff and user.has_mfa:
+        mfa.reset(user)
+        audit.record(Action.MFA_RESET, target=f"user:{user.id}")
+        db.session.commit()
+        flash(_("%(name)s will set up a new second step at their next sign-in.",
+                name=user.display_name), "success")
     return redirect(url_for("admin.clinicians"))
 
 

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.security.passwords import MAX_LENGTH
@@ -34,4 +34,20 @@ class SetPasswordForm(FlaskForm):
 class ChangePasswordForm(SetPasswordForm):
     current = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Enter the 6-digit code, or a recovery code.")),
+                    Length(max=32)],
+        description=_l("From your authenticator app. Lost your phone? Use a recovery code."),
+    )
+
+
+class EnrolSecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("6-digit code from the app"),
+        validators=[DataRequired(_l("Enter the 6-digit code your app shows.")), Length(max=12)],
     )

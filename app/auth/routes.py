@@ -12,7 +12,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import Role, User
 from app.security.access import Rule, access
-from app.security.sessions import end_session, start_session
+from app.security.sessions import end_session, mfa_verified, start_session
 from app.services import accounts, audit, invites
 from app.services.accounts import AccountError
 from app.services.audit import Action
@@ -43,7 +43,7 @@ def safe_next(target: str | None) -> str | None:
 @access(Rule.ANONYMOUS_OR_ANY)
 def login():
     """Sign in with email and password."""
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and (not current_user.is_staff or mfa_verified()):
         return redirect(home_for(current_user))
     form = SignInForm()
     status = 200
@@ -53,7 +53,10 @@ def login():
             start_session(result.user, keep_signed_in=form.keep_signed_in.data)
             audit.record(Action.SIGN_IN, actor=result.user)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or home_for(result.user))
+            target = safe_next(request.args.get("next"))
+            if result.user.is_staff:
+                return redirect(url_for("auth.mfa_verify", next=target))
+            return redirect(target or home_for(result.user))
         audit.record(Action.SIGN_IN_FAILED, actor=result.known_user)
         db.session.commit()
         if result.retry_at is not None:
@@ -99,7 +102,7 @@ def accept_invite(token: str):
         try:
             user = invites.accept(invite, form.password.data)
             db.session.flush()
-            start_session(user)
+            start_session(user)  # staff go on to enrol their second factor
             audit.record(Action.INVITE_ACCEPT, subject=user if user.is_participant else None,
                          target=f"invite:{invite.id}", actor=user)
             db.session.commit()

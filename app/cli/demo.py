@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.demo.seed import DEMO_PASSWORD, seed_demo_data
+from app.demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo_data
 
 demo_cli = AppGroup("demo", help="Demo data for trying Trellis out.")
 
@@ -22,3 +22,6 @@ def seed() -> None:
     for role, email in people:
         click.echo(f"  {role:<12} {email}")
     click.echo(f"  password     {DEMO_PASSWORD}")
+    click.echo(f"  staff second step (TOTP) key: {DEMO_TOTP_SECRET}")
+    click.echo("  current code: python -c \"import pyotp; print(pyotp.TOTP("
+               f"'{DEMO_TOTP_SECRET}').now())\"")

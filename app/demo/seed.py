@@ -4,12 +4,15 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.database import utcnow
 from app.extensions import db
 from app.models import Enrolment, LevelOfCare, Program, Role, User
 from app.security.passwords import hash_password
 from app.services import accounts, enrolments
 
 DEMO_PASSWORD = "trellis-demo-password"  # noqa: S105 - documented demo credential
+#: Demo staff share this TOTP secret so testers can use any authenticator app or pyotp.
+DEMO_TOTP_SECRET = "TRELLISDEMOSTAFFSECONDSTEPKEYAAA"  # noqa: S105 - documented, demo only
 
 PROGRAMS = [
     {
@@ -65,6 +68,10 @@ def seed_demo_data() -> list[tuple[str, str]]:
         user = _person(email, name, role, password_hash)
         if program_names:
             user.programs = [programs[n] for n in program_names]
+        if role != Role.PARTICIPANT and user.totp_secret != DEMO_TOTP_SECRET:
+            user.totp_secret = DEMO_TOTP_SECRET
+            user.totp_last_step = None
+            user.mfa_enrolled_at = utcnow()
         users[email] = user
     db.session.flush()
     clinician = users["clinician@example.org"]

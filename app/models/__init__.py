@@ -3,6 +3,7 @@
 from app.models.audit import AuditEvent
 from app.models.enrolment import Enrolment, EnrolmentStatus, EnrolmentTransition, TransitionKind
 from app.models.invite import Invite
+from app.models.mfa import RecoveryCode
 from app.models.program import LevelOfCare, Program
 from app.models.user import Role, User, clinician_programs
 
@@ -14,6 +15,7 @@ __all__ = [
     "Invite",
     "LevelOfCare",
     "Program",
+    "RecoveryCode",
     "Role",
     "TransitionKind",
     "User",

@@ -48,6 +48,11 @@ class User(UserMixin, db.Model):
     language: Mapped[str] = mapped_column(sa.String(10), default="en")
     #: Part of the login cookie; rotated on sign-out and password change to revoke sessions.
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    #: Staff second factor: base32 TOTP secret, set once enrolment is confirmed.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The last TOTP time step accepted, so a code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    mfa_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -63,6 +68,11 @@ class User(UserMixin, db.Model):
     def revoke_sessions(self) -> None:
         """Invalidate every session this user has, on every device."""
         self.session_token = new_session_token()
+
+    @property
+    def has_mfa(self) -> bool:
+        """True once a second factor is enrolled."""
+        return self.totp_secret is not None
 
     @property
     def is_staff(self) -> bool:

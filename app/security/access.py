@@ -11,7 +11,17 @@ role gets 404, so a page's existence reveals nothing.
 from collections.abc import Callable
 from enum import StrEnum
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from app.models import Role
@@ -86,4 +96,9 @@ def enforce_access() -> object | None:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if not _allowed(rule):
         abort(404)
+    if rule in (Rule.STAFF, Rule.ADMIN) and not session.get("mfa"):
+        # A password alone reaches no participant data: staff pass the second factor first.
+        if request.path.startswith("/api/"):
+            return jsonify(error="second_factor_required"), 401
+        return redirect(url_for("auth.mfa_verify", next=request.full_path.rstrip("?")))
     return None

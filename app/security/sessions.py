@@ -27,12 +27,16 @@ def load_user(cookie_id: str) -> User | None:
     return user
 
 
-def start_session(user: User, keep_signed_in: bool = False) -> None:
-    """Sign a user in with a fresh session, so nothing from before sign-in carries over."""
+def start_session(user: User, keep_signed_in: bool = False, mfa_verified: bool = False) -> None:
+    """Sign a user in with a fresh session, so nothing from before sign-in carries over.
+
+    Called again after the second factor, so the session changes at that step too.
+    """
     session.clear()  # a new session: no fixation of an earlier one
     keep = keep_signed_in and user.is_participant
     session.permanent = keep
     session["keep_signed_in"] = keep
+    session["mfa"] = mfa_verified
     now = utcnow().timestamp()
     session["signed_in_at"] = now
     session["last_seen"] = now
@@ -81,6 +85,11 @@ def enforce_timeouts() -> object | None:
         return redirect(url_for("auth.login"))
     session["last_seen"] = now
     return None
+
+
+def mfa_verified() -> bool:
+    """True when this session passed the second factor."""
+    return bool(session.get("mfa"))
 
 
 def signed_in_at() -> datetime | None:

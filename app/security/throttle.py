@@ -49,3 +49,29 @@ def clear_account(email: str) -> None:
     for name, item in _limits():
         if name == "account":
             limiter.limiter.clear(item, _keys(email, "")[name])
+
+
+def _step_limit():
+    cfg = current_app.config
+    return parse(f"{cfg['SECOND_STEP_FAILURES']}/{cfg['SECOND_STEP_WINDOW']}")
+
+
+def second_step_blocked_until(kind: str, user_id: int) -> datetime | None:
+    """For a second step (MFA code, app-lock PIN): when trying is allowed again, or None."""
+    item, key = _step_limit(), f"{kind}:{user_id}"
+    if limiter.limiter.test(item, key):
+        return None
+    reset, _remaining = limiter.limiter.get_window_stats(item, key)
+    return datetime.fromtimestamp(reset, UTC)
+
+
+def second_step_failed(kind: str, user_id: int) -> int:
+    """Count a failed second step; returns how many tries are left in the window."""
+    item, key = _step_limit(), f"{kind}:{user_id}"
+    limiter.limiter.hit(item, key)
+    return limiter.limiter.get_window_stats(item, key)[1]
+
+
+def second_step_passed(kind: str, user_id: int) -> None:
+    """Forget failures after a success."""
+    limiter.limiter.clear(_step_limit(), f"{kind}:{user_id}")

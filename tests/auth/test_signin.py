@@ -18,9 +18,8 @@ def test_participant_signs_in_and_lands_on_today(client, world):
 
 
 @pytest.mark.parametrize(("who", "home"), [("clinician_a", "/clinician/"), ("admin", "/admin/")])
-def test_staff_land_on_their_home(client, world, who, home):
-    user = getattr(world, who)
-    response = post_form(client, "/signin", {"email": user.email, "password": PASSWORD})
+def test_staff_land_on_their_home_after_the_second_step(client, world, login_as, who, home):
+    response = login_as(getattr(world, who))
     assert response.headers["Location"] == home
 
 

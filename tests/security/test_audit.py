@@ -1,4 +1,4 @@
-"""The audit trail: one event per action, no PHI, append-only, visible to admins and participants."""
+"""Audit trail: one event per action, no PHI, append-only, seen by admins and participants."""
 
 import csv
 import io

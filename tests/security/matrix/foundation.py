@@ -15,6 +15,9 @@ EXPECTED = {
     "auth.login": (Rule.ANONYMOUS_OR_ANY, None),
     "auth.logout": (Rule.SIGNED_IN, None),
     "auth.accept_invite": (Rule.ANONYMOUS_OR_ANY, None),
+    "auth.mfa_verify": (Rule.SIGNED_IN, None),
+    "auth.mfa_enrol": (Rule.SIGNED_IN, None),
+    "auth.mfa_cancel": (Rule.SIGNED_IN, None),
     "participant.today": (Rule.PARTICIPANT, None),
     "participant.schedule": (Rule.PARTICIPANT, None),
     "participant.checkin": (Rule.PARTICIPANT, None),
@@ -39,11 +42,12 @@ EXPECTED = {
     "admin.enrolment_new": (Rule.ADMIN, None),
     "admin.enrolment_transition": (Rule.ADMIN, None),
     "admin.audit_log": (Rule.ADMIN, None),
+    "admin.clinician_reset_mfa": (Rule.ADMIN, None),
     "admin.audit_export": (Rule.ADMIN, None),
 }
 
 #: Routes the walk must not call (covered by their own tests).
-SKIPPED_IN_WALK = {"auth.logout"}  # would end the session mid-walk; see tests/auth
+SKIPPED_IN_WALK = {"auth.logout", "auth.mfa_cancel"}  # would end the session mid-walk
 
 
 def url_values(app, world, db) -> dict:
