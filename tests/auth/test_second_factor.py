@@ -134,5 +134,7 @@ def test_demo_staff_share_the_documented_totp_secret(runner, db):
     assert DEMO_TOTP_SECRET in result.output
     staff = db.session.scalars(sa.select(User).where(User.role != Role.PARTICIPANT)).all()
     assert staff and all(u.totp_secret == DEMO_TOTP_SECRET for u in staff)
-    readme = open("README.md").read()
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert DEMO_TOTP_SECRET in readme
