@@ -78,6 +78,8 @@ class Config:
     #: How many reverse proxies sit in front of Trellis; their X-Forwarded-For/-Proto are trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     DEMO_MODE = os.environ.get("TRELLIS_DEMO_MODE", "") == "1"
+    #: Where a participant's Quick exit button goes: a neutral, everyday site.
+    QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.weather.gov/")
 
     @classmethod
     def secret_key(cls) -> str | None:

@@ -51,6 +51,12 @@ class ProgramForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         description=_l("Shown at the top of the crisis page. Leave empty for the default."),
     )
+    privacy_notice = TextAreaField(
+        _l("Privacy notice: the program's own words"),
+        validators=[Optional(), Length(max=10000)],
+        description=_l("Added to Trellis's standard notice. Changing it asks every participant "
+                       "to read and accept it again."),
+    )
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -75,6 +75,10 @@ def _save_program(form: ProgramForm, program: Program | None):
             program.time_zone = form.time_zone.data.strip()
             program.phone = (form.phone.data or "").strip() or None
             program.crisis_text = (form.crisis_text.data or "").strip() or None
+            notice = (form.privacy_notice.data or "").strip() or None
+            if form_is_edit and notice != program.privacy_notice:
+                program.privacy_notice_version += 1  # everyone reads the new notice
+            program.privacy_notice = notice
             db.session.add(program)
             db.session.flush()
             audit.record(Action.PROGRAM_EDIT if form_is_edit else Action.PROGRAM_CREATE,

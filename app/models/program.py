@@ -35,6 +35,10 @@ class Program(db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(32))
     #: The program's own words at the top of the crisis page; a default is used when empty.
     crisis_text: Mapped[str | None] = mapped_column(sa.Text)
+    #: The program's own words added to Trellis's privacy notice; editing it bumps the version.
+    privacy_notice: Mapped[str | None] = mapped_column(sa.Text)
+    #: Participants accept each version once, at their next sign-in after it changes.
+    privacy_notice_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     clinicians: Mapped[list[User]] = relationship(

@@ -53,6 +53,9 @@ class User(UserMixin, db.Model):
     #: The last TOTP time step accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     mfa_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: App lock for shared phones: argon2 hash of a 4-6 digit PIN, asked after idle minutes.
+    app_lock_pin_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    app_lock_after_minutes: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,4 +7,4 @@ from app.security.access import Rule, blueprint_access
 bp = Blueprint("participant", __name__)
 blueprint_access(bp, Rule.PARTICIPANT)
 
-from app.participant import routes  # noqa: E402,F401
+from app.participant import privacy_routes, routes  # noqa: E402,F401

@@ -41,11 +41,16 @@ _BLUEPRINT_RULES: dict[str, Rule] = {}
 BUILTIN_RULES = {"static": Rule.PUBLIC}
 
 
-def access(rule: Rule) -> Callable:
-    """Declare who may call a view."""
+def access(rule: Rule, before_consent: bool = False) -> Callable:
+    """Declare who may call a view.
+
+    Participant views are reached only after the participant accepted the privacy notice and
+    while the app is not locked; `before_consent` marks the few views that come before that.
+    """
 
     def decorate(view: Callable) -> Callable:
         view.access_rule = rule
+        view.before_consent = before_consent
         return view
 
     return decorate
@@ -80,6 +85,21 @@ def _allowed(rule: Rule) -> bool:
     return False
 
 
+def _participant_gate() -> object | None:
+    """The app lock, then the privacy notice, come before any participant page."""
+    from app.services.consent import needs_consent
+
+    if session.get("locked"):
+        if request.path.startswith("/api/"):
+            return jsonify(error="app_locked"), 401
+        return redirect(url_for("participant.unlock", next=request.full_path.rstrip("?")))
+    if needs_consent(current_user):
+        if request.path.startswith("/api/"):
+            return jsonify(error="consent_required"), 403
+        return redirect(url_for("participant.consent", next=request.full_path.rstrip("?")))
+    return None
+
+
 def enforce_access() -> object | None:
     """before_request hook: apply the endpoint's rule."""
     if request.endpoint is None:
@@ -96,6 +116,12 @@ def enforce_access() -> object | None:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if not _allowed(rule):
         abort(404)
+    if rule == Rule.PARTICIPANT:
+        view = current_app.view_functions[request.endpoint]
+        if not getattr(view, "before_consent", False):
+            gate = _participant_gate()
+            if gate is not None:
+                return gate
     if rule in (Rule.STAFF, Rule.ADMIN) and not session.get("mfa"):
         # A password alone reaches no participant data: staff pass the second factor first.
         if request.path.startswith("/api/"):

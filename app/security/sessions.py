@@ -83,6 +83,14 @@ def enforce_timeouts() -> object | None:
         flash(_("You were signed out to keep your information private. Please sign in again."),
               "info")
         return redirect(url_for("auth.login"))
+    user = current_user
+    if (
+        user.is_participant
+        and user.app_lock_pin_hash
+        and user.app_lock_after_minutes
+        and now - last_seen > user.app_lock_after_minutes * 60
+    ):
+        session["locked"] = True  # the app lock asks for the PIN before anything else
     session["last_seen"] = now
     return None
 

@@ -1,0 +1,38 @@
+// Quick exit: leave for a neutral site at once. The server locks the app (or signs out) so
+// that pressing Back shows the lock or sign-in page, never what was on screen.
+// Without JavaScript the button is an ordinary link to the same neutral site.
+
+function csrfToken() {
+  try {
+    return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+  } catch {
+    return "";
+  }
+}
+
+function quickExit(link) {
+  const data = new FormData();
+  data.append("csrf_token", csrfToken());
+  // sendBeacon survives the page being replaced; fetch would be cancelled.
+  navigator.sendBeacon(link.dataset.beacon, data);
+  // replace(), not assign(): the current Trellis page leaves the history.
+  window.location.replace(link.href);
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-quick-exit]");
+  if (link) {
+    event.preventDefault();
+    quickExit(link);
+  }
+});
+
+// Escape twice within a second also exits, for when there is no time to find the button.
+let lastEscape = 0;
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const now = Date.now();
+  const link = document.querySelector("[data-quick-exit]");
+  if (link && now - lastEscape < 1000) quickExit(link);
+  lastEscape = now;
+});
