@@ -18,7 +18,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db as _db
 from app.extensions import limiter
-from app.models import Enrolment, LevelOfCare, Program, Role, User
+from app.models import Consent, Enrolment, LevelOfCare, Program, Role, User
 from config import TestingConfig
 
 PASSWORD = "correct horse battery staple"
@@ -189,13 +189,18 @@ def make_clinician(make_user):
 def make_participant(db, make_user):
     """Factory: a participant enrolled (active) in a program."""
 
-    def make(program: Program | None = None, clinician: User | None = None, **fields) -> User:
+    def make(program: Program | None = None, clinician: User | None = None,
+             consented: bool = True, **fields) -> User:
         user = make_user(Role.PARTICIPANT, **fields)
         if program is not None:
             db.session.add(Enrolment(
                 participant=user, program=program, level_of_care=program.level_of_care,
                 start_date=date.today() - timedelta(days=7), primary_clinician=clinician,
             ))
+            if consented:  # most tests are about later pages, past the privacy notice
+                db.session.flush()
+                db.session.add(Consent(participant_id=user.id, program_id=program.id,
+                                       notice_version=program.privacy_notice_version))
             db.session.commit()
         return user
 

@@ -51,6 +51,10 @@ def test_participant_accepts_invite_sets_password_and_lands_in_the_app(app, clie
     response = post_form(newcomer, path, {"password": "river stones at dawn",
                                           "confirm": "river stones at dawn"})
     assert response.status_code == 302 and response.headers["Location"] == "/today"
+    # first the privacy notice, then the app
+    assert newcomer.get("/today").headers["Location"] == "/consent?next=/today"
+    accepted = post_form(newcomer, "/consent?next=/today", {"accept": "y"})
+    assert accepted.headers["Location"] == "/today"
     assert "North IOP" in newcomer.get("/today").get_data(as_text=True)
     user = db.session.scalar(sa.select(User).where(User.email == "jordan@example.org"))
     enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.participant_id == user.id))

@@ -25,6 +25,11 @@ EXPECTED = {
     "participant.me": (Rule.PARTICIPANT, None),
     "participant.update_profile": (Rule.PARTICIPANT, None),
     "participant.change_password": (Rule.PARTICIPANT, None),
+    "participant.consent": (Rule.PARTICIPANT, None),
+    "participant.unlock": (Rule.PARTICIPANT, None),
+    "participant.app_lock": (Rule.PARTICIPANT, None),
+    "participant.app_lock_remove": (Rule.PARTICIPANT, None),
+    "participant.quick_exit": (Rule.PARTICIPANT, None),
     "clinician.home": (Rule.STAFF, None),
     "clinician.participant": (Rule.STAFF, "program_a"),
     "clinician.invite_list": (Rule.STAFF, None),
@@ -47,7 +52,8 @@ EXPECTED = {
 }
 
 #: Routes the walk must not call (covered by their own tests).
-SKIPPED_IN_WALK = {"auth.logout", "auth.mfa_cancel"}  # would end the session mid-walk
+#: These end the session mid-walk; their own tests cover them.
+SKIPPED_IN_WALK = {"auth.logout", "auth.mfa_cancel", "participant.quick_exit"}
 
 
 def url_values(app, world, db) -> dict:
