@@ -104,3 +104,15 @@ class TransitionForm(FlaskForm):
         _l("First day at the new level"), default=date.today,
         validators=[DataRequired(_l("Enter a date (YYYY-MM-DD)."))],
     )
+
+
+class BreakGlassForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why do you need access now?"),
+        validators=[DataRequired(_l("Explain why.")), Length(max=2000)],
+        description=_l("The participant's clinicians will read this."),
+    )
+    hours = SelectField(
+        _l("For how long"), coerce=int,
+        choices=options([(1, _l("1 hour")), (2, _l("2 hours")), (4, _l("4 hours"))]),
+    )

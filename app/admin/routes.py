@@ -211,7 +211,9 @@ def enrolment_list():
     else:
         status = "all"
     rows = db.session.scalars(query.limit(500)).all()
-    return render_template("admin/enrolments.html", enrolments=rows, status=status)
+    my_program_ids = {p.id for p in current_user.programs}
+    return render_template("admin/enrolments.html", enrolments=rows, status=status,
+                           my_program_ids=my_program_ids)
 
 
 def _clinician_choices() -> list[tuple[int, str]]:

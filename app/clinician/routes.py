@@ -11,15 +11,15 @@ from app.database import utcnow
 from app.extensions import db
 from app.forms import options
 from app.models import Enrolment, EnrolmentStatus, EnrolmentTransition, Invite, Role, User
-from app.services import audit, invites, scope
+from app.services import audit, break_glass, invites, scope
 from app.services.accounts import AccountError
 from app.services.audit import Action
 
 
 @bp.route("/")
 def home():
-    """The caseload: active participants in the clinician's programs."""
-    programs = scope.programs_for_staff(current_user)
+    """The caseload: active participants in the programs this person works in."""
+    programs = list(current_user.programs)
     program_ids = [p.id for p in programs]
     enrolments = db.session.scalars(
         sa.select(Enrolment)
@@ -30,7 +30,9 @@ def home():
                  sa.orm.joinedload(Enrolment.primary_clinician))
         .order_by(User.display_name)
     ).all()
-    return render_template("clinician/home.html", programs=programs, enrolments=enrolments)
+    grants = break_glass.grants_in_programs(program_ids)
+    return render_template("clinician/home.html", programs=programs, enrolments=enrolments,
+                           grants=grants)
 
 
 @bp.route("/participants/<int:participant_id>")
@@ -48,6 +50,7 @@ def participant(participant_id: int):
     audit.record_view(person)
     return render_template(
         "clinician/participant.html", person=person, enrolments=enrolments,
+        grants=break_glass.grants_for_participant(person.id),
         transitions=transitions,
     )
 

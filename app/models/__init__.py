@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
 from app.models.audit import AuditEvent
+from app.models.break_glass import BreakGlassGrant
 from app.models.consent import Consent
 from app.models.enrolment import Enrolment, EnrolmentStatus, EnrolmentTransition, TransitionKind
 from app.models.invite import Invite
@@ -10,6 +11,7 @@ from app.models.user import Role, User, clinician_programs
 
 __all__ = [
     "AuditEvent",
+    "BreakGlassGrant",
     "Consent",
     "Enrolment",
     "EnrolmentStatus",

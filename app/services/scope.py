@@ -8,22 +8,27 @@ from app.models import Enrolment, Invite, Program, Role, User, clinician_program
 
 
 def staff_program_ids(staff: User) -> sa.Select | None:
-    """Programs a staff member works in, as a subquery; None for admins, who see every program."""
-    if staff.role == Role.ADMIN:
-        return None
+    """Programs whose participants' information a staff member may see, as a subquery.
+
+    Admins too see clinical information only for the programs they work in; for anyone else
+    they use break-glass access (app.services.break_glass), which is time-limited and audited.
+    """
     return sa.select(clinician_programs.c.program_id).where(
         clinician_programs.c.user_id == staff.id
     )
 
 
 def participants_for_staff(staff: User) -> sa.Select:
-    """Participants ever enrolled in one of the staff member's programs."""
-    query = sa.select(User).where(User.role == Role.PARTICIPANT)
-    programs = staff_program_ids(staff)
-    if programs is not None:
-        enrolled = sa.select(Enrolment.participant_id).where(Enrolment.program_id.in_(programs))
-        query = query.where(User.id.in_(enrolled))
-    return query
+    """Participants ever enrolled in one of the staff member's programs (plus break-glass)."""
+    enrolled = sa.select(Enrolment.participant_id).where(
+        Enrolment.program_id.in_(staff_program_ids(staff))
+    )
+    visible = User.id.in_(enrolled)
+    if staff.role == Role.ADMIN:
+        from app.services.break_glass import granted_participant_ids
+
+        visible = visible | User.id.in_(granted_participant_ids(staff))
+    return sa.select(User).where(User.role == Role.PARTICIPANT, visible)
 
 
 def get_participant_for_staff(staff: User, participant_id: int) -> User:
