@@ -1,4 +1,4 @@
-"""Break-glass: an admin's time-limited, audited access to one participant outside their programs."""
+"""Break-glass: an admin's time-limited, audited access to one participant outside their care."""
 
 from datetime import datetime
 

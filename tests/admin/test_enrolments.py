@@ -13,7 +13,7 @@ def _active(db, participant):
         Enrolment.participant_id == participant.id, Enrolment.status == EnrolmentStatus.ACTIVE))
 
 
-def test_step_down_from_php_to_iop_keeps_history(client, world, login_as, db):
+def test_step_down_from_php_to_iop_keeps_history(app, client, world, login_as, db):
     world.clinician_b.programs.append(world.iop)
     db.session.commit()
     login_as(world.admin)
@@ -34,7 +34,10 @@ def test_step_down_from_php_to_iop_keeps_history(client, world, login_as, db):
     assert (transition.kind.value, transition.from_level, transition.to_level) == (
         "step_down", LevelOfCare.PHP, LevelOfCare.IOP)
     assert transition.recorded_by_id == world.admin.id
-    page = client.get(f"/clinician/participants/{world.participant_b.id}").get_data(as_text=True)
+    clinician = app.test_client()
+    login_as(world.clinician_b, on=clinician)
+    page = clinician.get(f"/clinician/participants/{world.participant_b.id}").get_data(
+        as_text=True)
     assert "step-down PHP → IOP" in page
 
 

@@ -56,12 +56,10 @@ def _allowed(rule: Rule, owner: str | None, actor: str) -> bool:
         return True
     if rule == Rule.PARTICIPANT:  # participant A's own objects are a 404 for participant B
         return actor == "participant_a" or (actor == "participant_b" and owner is None)
-    if rule == Rule.STAFF:
-        if actor == "admin":
-            return True
-        if actor == "clinician_a":
-            return True
-        return actor == "clinician_b" and owner is None
+    if rule == Rule.STAFF:  # program A's objects: only its clinician (admins need break-glass)
+        if owner == "program_a_admin":  # administrative objects (invites): admins manage all
+            return actor in ("clinician_a", "admin")
+        return actor == "clinician_a" or (actor in ("clinician_b", "admin") and owner is None)
     return actor == "admin"  # Rule.ADMIN
 
 

@@ -2,8 +2,10 @@
 
 Each feature module defines EXPECTED (endpoint -> (rule, owner)), SKIPPED_IN_WALK and
 url_values(app, world, db) returning values for its URL arguments. Owner "program_a" marks a URL
-naming an object of clinician A's program (participant A's data): clinician B and participant B
-must get a 404 for it. Add a feature by importing its module into FEATURES.
+naming an object of clinician A's program (participant A's data): clinician B, participant B and
+admins (who work in no program in the test world) must get a 404 for it. Owner "program_a_admin"
+marks administrative objects of program A (invites), which admins manage in every program.
+Add a feature by importing its module into FEATURES.
 """
 
 from tests.security.matrix import foundation

@@ -34,7 +34,7 @@ EXPECTED = {
     "clinician.participant": (Rule.STAFF, "program_a"),
     "clinician.invite_list": (Rule.STAFF, None),
     "clinician.invite_new": (Rule.STAFF, None),
-    "clinician.invite_revoke": (Rule.STAFF, "program_a"),
+    "clinician.invite_revoke": (Rule.STAFF, "program_a_admin"),
     "admin.home": (Rule.ADMIN, None),
     "admin.programs": (Rule.ADMIN, None),
     "admin.program_new": (Rule.ADMIN, None),
@@ -47,6 +47,7 @@ EXPECTED = {
     "admin.enrolment_new": (Rule.ADMIN, None),
     "admin.enrolment_transition": (Rule.ADMIN, None),
     "admin.audit_log": (Rule.ADMIN, None),
+    "admin.break_glass_grant": (Rule.ADMIN, None),
     "admin.clinician_reset_mfa": (Rule.ADMIN, None),
     "admin.audit_export": (Rule.ADMIN, None),
 }
