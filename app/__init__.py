@@ -30,7 +30,7 @@ def create_app(
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from app import database, errors, i18n, templating
+    from app import database, errors, i18n, logging_setup, templating
     from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
     from app.security import headers, sessions
 
@@ -54,6 +54,7 @@ def create_app(
     templating.init_app(app)
     headers.init_app(app)
     errors.init_app(app)
+    logging_setup.init_app(app)
     from app.services import audit
 
     audit.init_app(app)
