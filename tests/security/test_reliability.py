@@ -1,0 +1,79 @@
+"""Reliability: concurrent writers lose nothing; sign-in throttling is shared between processes."""
+
+import os
+import socket
+import threading
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db, limiter
+from app.models import AuditEvent, User
+from app.services import audit
+from config import TestingConfig
+from tests.conftest import PASSWORD, post_form
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def test_concurrent_writers_lose_no_rows(app, world):
+    """Eight writers (like gunicorn workers) each commit 25 rows at once: all 200 are kept."""
+    errors = []
+
+    def writer():
+        try:
+            with app.app_context():
+                admin = db.session.get(User, world.admin.id)
+                for _ in range(25):
+                    audit.record(audit.Action.SIGN_IN, actor=admin)
+                    db.session.commit()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == 200
+
+
+def _redis_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def test_failed_sign_ins_are_counted_in_storage_every_process_shares(app, world):
+    if not _redis_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is not running on 127.0.0.1:6379")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    prefix = f"trellis-test-{uuid.uuid4().hex}"
+    settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix,
+                "LOGIN_FAILURES_PER_ACCOUNT": 3}
+    try:
+        first = create_app(TestingConfig, settings)
+        for _ in range(3):
+            post_form(first.test_client(), "/signin",
+                      {"email": world.participant_a.email, "password": "wrong password!"})
+        # Another web process starts with its own connection to the same Redis ...
+        second = create_app(TestingConfig, settings)
+        response = post_form(second.test_client(), "/signin",
+                             {"email": world.participant_a.email, "password": PASSWORD})
+        assert response.status_code == 429
+        # ... whereas a process with private in-memory counts would not have seen them.
+        alone = create_app(TestingConfig, {**settings, "RATELIMIT_STORAGE_URI": "memory://"})
+        response = post_form(alone.test_client(), "/signin",
+                             {"email": world.participant_a.email, "password": PASSWORD})
+        assert response.status_code == 302
+    finally:
+        limiter.reset()
+        limiter.init_app(app)  # back to the suite's in-memory storage
