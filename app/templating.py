@@ -27,6 +27,13 @@ def local_time(instant, zone: str, fmt: str = "%a %-d %b %Y, %H:%M") -> str:
     return instant.astimezone(ZoneInfo(zone)).strftime(fmt)
 
 
+def discreet_app_name(enrolment) -> str:
+    """The neutral name shown in titles and on the home screen (program-configurable)."""
+    if enrolment is not None and enrolment.program.app_name:
+        return enrolment.program.app_name
+    return "Trellis"
+
+
 def init_app(app: Flask) -> None:
     """Register filters and the layout's context."""
     app.jinja_env.filters["local_time"] = local_time
@@ -37,4 +44,5 @@ def init_app(app: Flask) -> None:
         enrolment = None
         if current_user.is_authenticated and current_user.is_participant:
             enrolment = current_enrolment(current_user)
-        return {"participant_enrolment": enrolment, "LANGUAGES": app.config["LANGUAGES"]}
+        return {"participant_enrolment": enrolment, "LANGUAGES": app.config["LANGUAGES"],
+                "app_name": discreet_app_name(enrolment)}

@@ -51,12 +51,23 @@ class ProgramForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         description=_l("Shown at the top of the crisis page. Leave empty for the default."),
     )
+    app_name = StringField(
+        _l("Name of the installed app"),
+        validators=[Optional(), Length(max=30)],
+        description=_l("What participants' phones show under the app icon. Keep it neutral; "
+                       "empty means “Trellis”."),
+    )
+    app_icon = SelectField(_l("Icon of the installed app"), choices=options(APP_ICONS))
     privacy_notice = TextAreaField(
         _l("Privacy notice: the program's own words"),
         validators=[Optional(), Length(max=10000)],
         description=_l("Added to Trellis's standard notice. Changing it asks every participant "
                        "to read and accept it again."),
     )
+
+
+#: Neutral icons for the installed app (static/icons/<name>.svg).
+APP_ICONS = [("leaf", _l("Leaf")), ("sun", _l("Sun")), ("dots", _l("Dots"))]
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -39,6 +39,9 @@ class Program(db.Model):
     privacy_notice: Mapped[str | None] = mapped_column(sa.Text)
     #: Participants accept each version once, at their next sign-in after it changes.
     privacy_notice_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: Discreet mode: the name and icon the installed app shows on the participant's phone.
+    app_name: Mapped[str | None] = mapped_column(sa.String(30))
+    app_icon: Mapped[str] = mapped_column(sa.String(20), default="leaf", server_default="leaf")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     clinicians: Mapped[list[User]] = relationship(

@@ -6,6 +6,8 @@ from flask_login import current_user
 from app.auth.routes import home_for
 from app.public import bp
 from app.security.access import Rule, access
+from app.services.enrolments import current_enrolment
+from app.templating import discreet_app_name
 
 
 @bp.route("/")
@@ -22,6 +24,31 @@ def index():
 def crisis():
     """Help now: the program's phone, 988 call and text, 911. Works signed in or not."""
     return render_template("public/crisis.html")
+
+
+@bp.route("/manifest.webmanifest")
+@access(Rule.PUBLIC)
+def manifest():
+    """The web app manifest; name and icon are the participant's program's neutral choice."""
+    enrolment = None
+    if current_user.is_authenticated and current_user.is_participant:
+        enrolment = current_enrolment(current_user)
+    name = discreet_app_name(enrolment)
+    icon = enrolment.program.app_icon if enrolment else "leaf"
+    body = {
+        "name": name,
+        "short_name": name,
+        "start_url": url_for("public.index"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f7f7f4",
+        "theme_color": "#1f5f7a",
+        "icons": [{"src": url_for("static", filename=f"icons/{icon}.svg"), "sizes": "any",
+                   "type": "image/svg+xml", "purpose": "any"}],
+    }
+    response = jsonify(body)
+    response.mimetype = "application/manifest+json"
+    return response
 
 
 @bp.route("/healthz")
