@@ -29,6 +29,10 @@ def validate_phone(form, field) -> None:
         raise ValidationError(_l("Enter a phone number with digits, e.g. +1 555 010 0199."))
 
 
+#: Neutral icons for the installed app (static/icons/<name>.svg).
+APP_ICONS = [("leaf", _l("Leaf")), ("sun", _l("Sun")), ("dots", _l("Dots"))]
+
+
 class ProgramForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
     level_of_care = SelectField(
@@ -64,10 +68,6 @@ class ProgramForm(FlaskForm):
         description=_l("Added to Trellis's standard notice. Changing it asks every participant "
                        "to read and accept it again."),
     )
-
-
-#: Neutral icons for the installed app (static/icons/<name>.svg).
-APP_ICONS = [("leaf", _l("Leaf")), ("sun", _l("Sun")), ("dots", _l("Dots"))]
 
 
 class MultiCheckboxField(SelectMultipleField):
