@@ -61,7 +61,8 @@ class ProgramForm(FlaskForm):
         description=_l("What participants' phones show under the app icon. Keep it neutral; "
                        "empty means “Trellis”."),
     )
-    app_icon = SelectField(_l("Icon of the installed app"), choices=options(APP_ICONS))
+    app_icon = SelectField(_l("Icon of the installed app"), choices=options(APP_ICONS),
+                           default="leaf")
     privacy_notice = TextAreaField(
         _l("Privacy notice: the program's own words"),
         validators=[Optional(), Length(max=10000)],
