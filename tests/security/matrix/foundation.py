@@ -12,6 +12,7 @@ EXPECTED = {
     "public.index": (Rule.PUBLIC, None),
     "public.crisis": (Rule.PUBLIC, None),
     "public.health": (Rule.PUBLIC, None),
+    "public.manifest": (Rule.PUBLIC, None),
     "auth.login": (Rule.ANONYMOUS_OR_ANY, None),
     "auth.logout": (Rule.SIGNED_IN, None),
     "auth.accept_invite": (Rule.ANONYMOUS_OR_ANY, None),
