@@ -3,11 +3,9 @@
 // Without JavaScript the button is an ordinary link to the same neutral site.
 
 function csrfToken() {
-  try {
-    return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
-  } catch {
-    return "";
-  }
+  // #csrf-token is re-rendered with every page (see csrf.js), so it is never stale.
+  const holder = document.getElementById("csrf-token");
+  return holder ? holder.dataset.token : "";
 }
 
 function quickExit(link) {
