@@ -56,6 +56,8 @@ class User(UserMixin, db.Model):
     #: App lock for shared phones: argon2 hash of a 4-6 digit PIN, asked after idle minutes.
     app_lock_pin_hash: Mapped[str | None] = mapped_column(sa.String(255))
     app_lock_after_minutes: Mapped[int | None]
+    #: Set by Quick exit: every session of this person opened before it asks for the PIN.
+    app_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

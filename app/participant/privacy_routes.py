@@ -10,7 +10,7 @@ from app.extensions import db
 from app.participant import bp
 from app.participant.privacy_forms import AppLockForm, ConsentForm, UnlockForm
 from app.security import throttle
-from app.security.access import Rule, access
+from app.security.access import Rule, access, locked_by_quick_exit
 from app.security.passwords import hash_password, verify_password
 from app.security.sessions import end_session
 from app.services import audit, consent
@@ -45,14 +45,14 @@ def consent_page():
 def unlock():
     """The app lock: the PIN opens the app again; five wrong PINs mean a full sign-in."""
     user = current_user._get_current_object()
-    if not session.get("locked"):
+    if not session.get("locked") and not locked_by_quick_exit():
         return _back()
     form = UnlockForm()
     if form.validate_on_submit():
         if verify_password(user.app_lock_pin_hash, form.pin.data):
             throttle.second_step_passed("pin", user.id)
-            session.pop("locked")
-            session["last_seen"] = utcnow().timestamp()
+            session.pop("locked", None)
+            session["unlocked_at"] = session["last_seen"] = utcnow().timestamp()
             return _back()
         left = throttle.second_step_failed("pin", user.id)
         audit.record(Action.APP_LOCK_FAILED)
@@ -104,7 +104,8 @@ def quick_exit():
     """
     user = current_user._get_current_object()
     if user.app_lock_pin_hash:
-        session["locked"] = True
+        user.app_locked_at = utcnow()
+        db.session.commit()
     else:
         end_session(user)
     return "", 204

@@ -85,11 +85,20 @@ def _allowed(rule: Rule) -> bool:
     return False
 
 
+def locked_by_quick_exit() -> bool:
+    """Quick exit locks on the server: a cookie set while leaving the page may never be stored."""
+    locked_at = current_user.app_locked_at
+    if locked_at is None or not current_user.app_lock_pin_hash:
+        return False
+    opened = max(session.get("signed_in_at", 0), session.get("unlocked_at", 0))
+    return locked_at.timestamp() > opened
+
+
 def _participant_gate() -> object | None:
     """The app lock, then the privacy notice, come before any participant page."""
     from app.services.consent import needs_consent
 
-    if session.get("locked"):
+    if session.get("locked") or locked_by_quick_exit():
         if request.path.startswith("/api/"):
             return jsonify(error="app_locked"), 401
         return redirect(url_for("participant.unlock", next=request.full_path.rstrip("?")))
