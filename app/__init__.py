@@ -77,9 +77,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.clinician import bp as clinician_bp
     from app.participant import bp as participant_bp
     from app.public import bp as public_bp
+    from app.schedule import bp as schedule_bp
+    from app.schedule import staff_bp as sessions_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(participant_bp)
     app.register_blueprint(clinician_bp, url_prefix="/clinician")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(schedule_bp)
+    app.register_blueprint(sessions_bp, url_prefix="/clinician/sessions")

@@ -7,9 +7,25 @@ from app.models.enrolment import Enrolment, EnrolmentStatus, EnrolmentTransition
 from app.models.invite import Invite
 from app.models.mfa import RecoveryCode
 from app.models.program import LevelOfCare, Program
+from app.models.schedule import (
+    Attendance,
+    AttendanceStatus,
+    CalendarFeed,
+    NoticeKind,
+    SessionKind,
+    SessionOccurrence,
+    SessionSeries,
+)
 from app.models.user import Role, User, clinician_programs
 
 __all__ = [
+    "Attendance",
+    "AttendanceStatus",
+    "CalendarFeed",
+    "NoticeKind",
+    "SessionKind",
+    "SessionOccurrence",
+    "SessionSeries",
     "AuditEvent",
     "BreakGlassGrant",
     "Consent",

@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str] = mapped_column(sa.String(10), default="en")
+    #: A participant's own IANA zone for showing times; None: their program's zone.
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64))
     #: Part of the login cookie; rotated on sign-out and password change to revoke sessions.
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     #: Staff second factor: base32 TOTP secret, set once enrolment is confirmed.

@@ -4,9 +4,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import options
+from app.forms import options, validate_time_zone
 
 
 class ProfileForm(FlaskForm):
@@ -15,6 +15,13 @@ class ProfileForm(FlaskForm):
         validators=[DataRequired(_l("Enter a name.")), Length(max=120)],
     )
     language = SelectField(_l("Language"))
+    time_zone = StringField(
+        _l("Your time zone"),
+        filters=[lambda value: value.strip() if value else value],
+        validators=[Optional(), Length(max=64), validate_time_zone],
+        description=_l("IANA name, e.g. America/Los_Angeles. Leave empty to use your "
+                       "program's time zone."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

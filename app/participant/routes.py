@@ -8,6 +8,7 @@ from app.auth.forms import ChangePasswordForm
 from app.extensions import db
 from app.participant import bp
 from app.participant.forms import ProfileForm
+from app.schedule import pages as schedule_pages
 from app.security.passwords import verify_password
 from app.security.sessions import start_session
 from app.services import accounts, audit
@@ -18,14 +19,16 @@ from app.templating import render
 
 @bp.route("/today")
 def today():
-    """Home: the participant's program and the quickest ways to help."""
-    return render_template("participant/today.html")
+    """Home: the next session, the rest of today, and the quickest ways to help."""
+    return render_template("participant/today.html",
+                           **schedule_pages.today_context(current_user))
 
 
 @bp.route("/schedule")
 def schedule():
-    """The participant's sessions."""
-    return render_template("participant/schedule.html")
+    """This week's and the next four weeks' sessions, grouped by day."""
+    return render_template("participant/schedule.html",
+                           **schedule_pages.schedule_context(current_user))
 
 
 @bp.route("/checkin")
@@ -66,7 +69,7 @@ def _me_page(profile, password_form, status=200):
 
 @bp.route("/me/profile", methods=["POST"])
 def update_profile():
-    """Save name and language; htmx gets the profile card back, others the whole page."""
+    """Save name, language and time zone; htmx gets the profile card back, others the whole page."""
     profile = ProfileForm(prefix="profile")
     if not profile.validate_on_submit():
         page = render("participant/me.html", "participant/_profile_form.html", profile=profile,
@@ -75,6 +78,7 @@ def update_profile():
     language_changed = current_user.language != profile.language.data
     current_user.display_name = profile.display_name.data.strip()
     current_user.language = profile.language.data
+    current_user.time_zone = profile.time_zone.data or None
     db.session.commit()
     if request.htmx and not language_changed:
         return render_template("participant/_profile_form.html", profile=profile, saved=True)

@@ -1,0 +1,19 @@
+"""Session schedule: participants' sessions and calendar, staff's series and rosters.
+
+Two blueprints: `schedule` for participants (their sessions, notices, attendance history and
+calendar link; the feed itself is public behind its secret token) and `sessions` for clinicians
+and admins (series, cancellations and moves, attendance rosters). Today and Schedule stay
+`participant.today` and `participant.schedule`, built from `app.schedule.pages`.
+"""
+
+from flask import Blueprint
+
+from app.security.access import Rule, blueprint_access
+
+bp = Blueprint("schedule", __name__)
+blueprint_access(bp, Rule.PARTICIPANT)
+
+staff_bp = Blueprint("sessions", __name__)
+blueprint_access(staff_bp, Rule.STAFF)
+
+from app.schedule import display, participant_routes, staff_routes  # noqa: E402,F401

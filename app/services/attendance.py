@@ -1,0 +1,156 @@
+"""Attendance: the roster of an occurrence, staff marks, participants' notices, history."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import (
+    Attendance,
+    AttendanceStatus,
+    Enrolment,
+    NoticeKind,
+    SessionOccurrence,
+    SessionSeries,
+    User,
+)
+from app.services.recurrence import ScheduleError
+from app.services.schedule import Occurrence, belongs_to, ensure_record
+
+#: Statuses that need the session to have started; "excused" can be given in advance.
+NEEDS_START = {AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT}
+
+
+@dataclass
+class RosterRow:
+    """One person on a roster and what is known about them for this occurrence."""
+
+    participant: User
+    attendance: Attendance | None
+
+
+def roster(occurrence: Occurrence) -> list[RosterRow]:
+    """Who is expected at an occurrence, with marks and notices: two queries at most.
+
+    A program session expects everyone whose enrolment in the program covers the day; an
+    appointment expects its participant. Anyone already marked stays listed.
+    """
+    series = occurrence.series
+    if series.participant_id is not None:
+        people = {series.participant.id: series.participant}
+    else:
+        day = occurrence.original_start_local.date()
+        people = {u.id: u for u in db.session.scalars(
+            sa.select(User).join(Enrolment, Enrolment.participant_id == User.id)
+            .where(Enrolment.program_id == series.program_id, Enrolment.start_date <= day,
+                   sa.or_(Enrolment.end_date.is_(None), Enrolment.end_date >= day)))}
+    marks: dict[int, Attendance] = {}
+    if occurrence.record is not None:
+        for row in db.session.scalars(
+            sa.select(Attendance).options(joinedload(Attendance.participant))
+            .where(Attendance.occurrence_id == occurrence.record.id)
+        ):
+            marks[row.participant_id] = row
+            people.setdefault(row.participant_id, row.participant)
+    rows = [RosterRow(person, marks.get(person.id)) for person in people.values()]
+    return sorted(rows, key=lambda r: (r.participant.display_name.casefold(), r.participant.id))
+
+
+def own_row(occurrence: Occurrence, participant_id: int) -> Attendance | None:
+    """The participant's attendance row for the occurrence, if anything was recorded."""
+    if occurrence.record is None:
+        return None
+    return db.session.scalar(sa.select(Attendance).where(
+        Attendance.occurrence_id == occurrence.record.id,
+        Attendance.participant_id == participant_id))
+
+
+def _row(occurrence: Occurrence, participant_id: int) -> Attendance:
+    record = ensure_record(occurrence)
+    row = own_row(occurrence, participant_id)
+    if row is None:
+        row = Attendance(occurrence_id=record.id, participant_id=participant_id)
+        db.session.add(row)
+    return row
+
+
+def mark(
+    occurrence: Occurrence, participant: User, status: AttendanceStatus, recorded_by: User
+) -> Attendance:
+    """Record present, late, absent or excused for one participant."""
+    now = utcnow()
+    if occurrence.is_cancelled:
+        raise ScheduleError("status", _l(
+            "This session was cancelled, so attendance cannot be taken."))
+    if status in NEEDS_START and not occurrence.has_started(now):
+        raise ScheduleError("status", _l(
+            "Attendance can be taken once the session has started; only “excused” can be "
+            "given before."))
+    if not belongs_to(occurrence, participant.id):
+        raise ScheduleError("participant", _l(
+            "%(name)s is not enrolled in this program on %(date)s, so attendance was not saved.",
+            name=participant.display_name,
+            date=format_date(occurrence.original_start_local.date(), "long")))
+    row = _row(occurrence, participant.id)
+    row.status = status
+    row.status_recorded_at = now
+    row.status_recorded_by_id = recorded_by.id
+    db.session.flush()
+    return row
+
+
+def set_notice(
+    occurrence: Occurrence, participant: User, notice: NoticeKind | None, reason: str | None
+) -> Attendance | None:
+    """A participant says they are running late or cannot come; None takes it back.
+
+    Allowed until the session starts, so the facilitator's roster is settled by then.
+    """
+    now = utcnow()
+    if occurrence.is_cancelled:
+        raise ScheduleError("notice", _l("This session is cancelled, so there is nothing to "
+                                         "tell us."))
+    if occurrence.has_started(now):
+        raise ScheduleError("notice", _l(
+            "This session has started, so your answer can no longer change. If something "
+            "came up, call your program."))
+    if notice is None and occurrence.record is None:
+        return None
+    row = _row(occurrence, participant.id)
+    row.notice = notice
+    row.notice_reason = ((reason or "").strip() or None) if notice else None
+    row.notice_at = now
+    db.session.flush()
+    return row
+
+
+@dataclass
+class HistoryEntry:
+    """A past session with what staff recorded for the participant."""
+
+    series: SessionSeries
+    start_at: datetime
+    status: AttendanceStatus
+
+
+def history(participant: User, limit: int = 100) -> tuple[list[HistoryEntry], dict[str, int]]:
+    """The participant's recorded attendance, newest first, and counts by status."""
+    start = sa.func.coalesce(SessionOccurrence.moved_start_at, SessionOccurrence.original_start_at)
+    rows = db.session.execute(
+        sa.select(Attendance.status, SessionOccurrence, SessionSeries)
+        .join(SessionOccurrence, Attendance.occurrence_id == SessionOccurrence.id)
+        .join(SessionSeries, SessionOccurrence.series_id == SessionSeries.id)
+        .where(Attendance.participant_id == participant.id, Attendance.status.is_not(None))
+        .order_by(start.desc()).limit(limit)).all()
+    counts = dict(db.session.execute(
+        sa.select(Attendance.status, sa.func.count())
+        .where(Attendance.participant_id == participant.id, Attendance.status.is_not(None))
+        .group_by(Attendance.status)).all())
+    entries = [HistoryEntry(series, record.moved_start_at or record.original_start_at, status)
+               for status, record, series in rows]
+    return entries, {s.value: counts.get(s, 0) for s in AttendanceStatus}
