@@ -77,13 +77,29 @@ def _register_blueprints(app: Flask) -> None:
     from app.clinician import bp as clinician_bp
     from app.participant import bp as participant_bp
     from app.public import bp as public_bp
-    from app.schedule import bp as schedule_bp
-    from app.schedule import staff_bp as sessions_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(participant_bp)
     app.register_blueprint(clinician_bp, url_prefix="/clinician")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    _register_checkins(app)
+    _register_schedule(app)
+
+
+def _register_schedule(app: Flask) -> None:
+    from app.schedule import bp as schedule_bp
+    from app.schedule import staff_bp as sessions_bp
+
     app.register_blueprint(schedule_bp)
     app.register_blueprint(sessions_bp, url_prefix="/clinician/sessions")
+
+
+def _register_checkins(app: Flask) -> None:
+    from app import checkins
+    from app.api import bp as api_bp
+
+    app.register_blueprint(checkins.bp)
+    app.register_blueprint(checkins.staff_bp, url_prefix="/clinician")
+    app.register_blueprint(checkins.admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

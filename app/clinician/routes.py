@@ -11,7 +11,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.forms import options
 from app.models import Enrolment, EnrolmentStatus, EnrolmentTransition, Invite, Role, User
-from app.services import audit, break_glass, invites, scope
+from app.services import audit, break_glass, checkin_review, invites, safety, scope
 from app.services.accounts import AccountError
 from app.services.audit import Action
 
@@ -32,7 +32,7 @@ def home():
     ).all()
     grants = break_glass.grants_in_programs(program_ids)
     return render_template("clinician/home.html", programs=programs, enrolments=enrolments,
-                           grants=grants)
+                           grants=grants, open_alerts=safety.open_alerts_for_staff(current_user))
 
 
 @bp.route("/participants/<int:participant_id>")
@@ -52,6 +52,7 @@ def participant(participant_id: int):
         "clinician/participant.html", person=person, enrolments=enrolments,
         grants=break_glass.grants_for_participant(person.id),
         transitions=transitions,
+        checkin_summary=checkin_review.summary_for(current_user, person),
     )
 
 

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app.database import utcnow
+from app.demo.checkins_seed import seed_checkins
 from app.demo.schedule_seed import seed_schedule
 from app.extensions import db
 from app.models import Enrolment, LevelOfCare, Program, Role, User
@@ -83,6 +84,7 @@ def seed_demo_data() -> list[tuple[str, str]]:
         )
         if exists is None:
             enrolments.enrol(users[email], programs[program_name], start, clinician)
+    seed_checkins(users["alex@example.org"], users["sam@example.org"])
     seed_schedule(programs, users, start)
     db.session.commit()
     return [(role.value, email) for email, _name, role, _programs in PEOPLE]

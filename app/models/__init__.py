@@ -2,11 +2,13 @@
 
 from app.models.audit import AuditEvent
 from app.models.break_glass import BreakGlassGrant
+from app.models.checkin import Checkin, CheckinSettings, ScaleResponse
 from app.models.consent import Consent
 from app.models.enrolment import Enrolment, EnrolmentStatus, EnrolmentTransition, TransitionKind
 from app.models.invite import Invite
 from app.models.mfa import RecoveryCode
 from app.models.program import LevelOfCare, Program
+from app.models.safety import SafetyAlert, SafetyPlan
 from app.models.schedule import (
     Attendance,
     AttendanceStatus,
@@ -28,6 +30,8 @@ __all__ = [
     "SessionSeries",
     "AuditEvent",
     "BreakGlassGrant",
+    "Checkin",
+    "CheckinSettings",
     "Consent",
     "Enrolment",
     "EnrolmentStatus",
@@ -37,6 +41,9 @@ __all__ = [
     "Program",
     "RecoveryCode",
     "Role",
+    "SafetyAlert",
+    "SafetyPlan",
+    "ScaleResponse",
     "TransitionKind",
     "User",
     "clinician_programs",

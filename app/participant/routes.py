@@ -31,12 +31,6 @@ def schedule():
                            **schedule_pages.schedule_context(current_user))
 
 
-@bp.route("/checkin")
-def checkin():
-    """The daily check-in."""
-    return render_template("participant/checkin.html")
-
-
 @bp.route("/skills")
 def skills():
     """Coping skills."""

@@ -5,10 +5,12 @@ from flask import abort
 
 from app.extensions import db
 from app.models import (
+    Checkin,
     Enrolment,
     Invite,
     Program,
     Role,
+    SafetyAlert,
     SessionSeries,
     User,
     clinician_programs,
@@ -83,6 +85,36 @@ def get_or_404(model, object_id: int):
     if obj is None:
         abort(404)
     return obj
+
+
+def get_own_checkin(participant: User, checkin_id: int) -> Checkin:
+    """One of the participant's own (not deleted) check-ins, or 404."""
+    checkin = db.session.scalar(
+        sa.select(Checkin).where(Checkin.id == checkin_id,
+                                 Checkin.participant_id == participant.id,
+                                 Checkin.deleted_at.is_(None))
+    )
+    if checkin is None:
+        abort(404)
+    return checkin
+
+
+def alerts_for_staff(staff: User) -> sa.Select:
+    """Safety alerts raised in the staff member's programs (plus break-glass), as a query."""
+    visible = SafetyAlert.program_id.in_(staff_program_ids(staff))
+    if staff.role == Role.ADMIN:
+        from app.services.break_glass import granted_participant_ids
+
+        visible = visible | SafetyAlert.participant_id.in_(granted_participant_ids(staff))
+    return sa.select(SafetyAlert).where(visible)
+
+
+def get_alert_for_staff(staff: User, alert_id: int) -> SafetyAlert:
+    """A safety alert the staff member may see, or 404."""
+    alert = db.session.scalar(alerts_for_staff(staff).where(SafetyAlert.id == alert_id))
+    if alert is None:
+        abort(404)
+    return alert
 
 
 def works_in(staff: User, program_id: int) -> bool:

@@ -65,21 +65,31 @@ def test_failed_sign_ins_are_counted_in_storage_every_process_shares(app, world)
     settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                 "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix,
                 "LOGIN_FAILURES_PER_ACCOUNT": 3}
+    apps = []
+
+    def web_process(**overrides):
+        built = create_app(TestingConfig, {**settings, **overrides})
+        apps.append(built)
+        return built
+
     try:
-        first = create_app(TestingConfig, settings)
+        first = web_process()
         for _ in range(3):
             post_form(first.test_client(), "/signin",
                       {"email": world.participant_a.email, "password": "wrong password!"})
         # Another web process starts with its own connection to the same Redis ...
-        second = create_app(TestingConfig, settings)
+        second = web_process()
         response = post_form(second.test_client(), "/signin",
                              {"email": world.participant_a.email, "password": PASSWORD})
         assert response.status_code == 429
         # ... whereas a process with private in-memory counts would not have seen them.
-        alone = create_app(TestingConfig, {**settings, "RATELIMIT_STORAGE_URI": "memory://"})
+        alone = web_process(RATELIMIT_STORAGE_URI="memory://")
         response = post_form(alone.test_client(), "/signin",
                              {"email": world.participant_a.email, "password": PASSWORD})
         assert response.status_code == 302
     finally:
         limiter.reset()
         limiter.init_app(app)  # back to the suite's in-memory storage
+        for built in apps:  # close their database connections now, not at interpreter exit
+            with built.app_context():
+                db.engine.dispose()

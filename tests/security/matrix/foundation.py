@@ -21,7 +21,6 @@ EXPECTED = {
     "auth.mfa_cancel": (Rule.SIGNED_IN, None),
     "participant.today": (Rule.PARTICIPANT, None),
     "participant.schedule": (Rule.PARTICIPANT, None),
-    "participant.checkin": (Rule.PARTICIPANT, None),
     "participant.skills": (Rule.PARTICIPANT, None),
     "participant.me": (Rule.PARTICIPANT, None),
     "participant.update_profile": (Rule.PARTICIPANT, None),

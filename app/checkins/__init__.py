@@ -1,0 +1,30 @@
+"""Check-ins: the daily check-in, standard scales, the crisis safety flow, the safety plan and
+progress charts.
+
+Three blueprints, one per audience: `checkins` (the participant's pages), `checkins_staff`
+(under /clinician: safety alerts and a participant's safety plan) and `checkins_admin` (under
+/admin: what each program asks).
+"""
+
+from flask import Blueprint
+
+from app.security.access import Rule, blueprint_access
+
+bp = Blueprint("checkins", __name__)
+blueprint_access(bp, Rule.PARTICIPANT)
+
+staff_bp = Blueprint("checkins_staff", __name__)
+blueprint_access(staff_bp, Rule.STAFF)
+
+admin_bp = Blueprint("checkins_admin", __name__)
+blueprint_access(admin_bp, Rule.ADMIN)
+
+from app.checkins import (  # noqa: E402,F401
+    admin_routes,
+    plan_routes,
+    progress_routes,
+    routes,
+    scale_routes,
+    staff_routes,
+    template_globals,
+)

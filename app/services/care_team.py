@@ -1,0 +1,28 @@
+"""Who looks after a participant, and which clock their days run on."""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Enrolment, EnrolmentStatus, User
+
+
+def care_enrolment(participant: User) -> Enrolment | None:
+    """The participant's active enrolment, or their latest one after a discharge or step-down.
+
+    Its program's clinicians see the participant's alerts, and its zone is their local time.
+    """
+    return db.session.scalar(
+        sa.select(Enrolment).where(Enrolment.participant_id == participant.id)
+        .order_by(sa.case((Enrolment.status == EnrolmentStatus.ACTIVE, 0), else_=1),
+                  Enrolment.start_date.desc(), Enrolment.id.desc())
+        .limit(1)
+    )
+
+
+def participant_zone(participant: User, enrolment: Enrolment | None = None) -> str:
+    """The participant's IANA zone: their own setting if they have one, else their program's."""
+    own = getattr(participant, "time_zone", None)  # a personal zone, where accounts have one
+    if own:
+        return own
+    enrolment = enrolment or care_enrolment(participant)
+    return enrolment.program.time_zone if enrolment else "UTC"
