@@ -28,7 +28,8 @@ from app.schedule.forms import (
     SeriesEditForm,
     SeriesForm,
 )
-from app.services import attendance, scope, session_series
+from app.services import attendance, audit, scope, session_series
+from app.services.audit import Action
 from app.services.enrolments import current_enrolment
 from app.services.recurrence import ScheduleError, split_rule, weekly_rule
 from app.services.schedule import (
@@ -239,7 +240,11 @@ def roster(series_id: int, occurrence_key: str):
     """One occurrence: its details and the attendance roster with participants' notices."""
     occurrence = scope.get_occurrence_for_staff(current_user, series_id, occurrence_key,
                                                 clinical=True)
-    return render_template("schedule/staff/roster.html", **_roster_context(occurrence))
+    page = render_template("schedule/staff/roster.html", **_roster_context(occurrence))
+    # Recorded after rendering: committing first would expire the rows the page reads.
+    audit.record(Action.ROSTER_VIEW, target=f"session:{series_id}:{occurrence_key}")
+    db.session.commit()
+    return page
 
 
 @staff_bp.route("/series/<int:series_id>/<occurrence_key>/attendance/<int:attendee_id>",
@@ -260,6 +265,8 @@ def mark(series_id: int, occurrence_key: str, attendee_id: int):
         def save() -> Occurrence:
             fresh = find_occurrence(occurrence.series, occurrence.original_start_local)
             attendance.mark(fresh, person, status, staff)
+            audit.record(Action.PARTICIPANT_EDIT, subject=person,
+                         target=f"attendance:{series_id}:{occurrence_key}")
             return fresh
 
         try:

@@ -42,6 +42,8 @@ class Action(enum.StrEnum):
     INVITE_REVOKE = "invite.revoke"
     PARTICIPANT_VIEW = "participant.view"
     PARTICIPANT_EDIT = "participant.edit"
+    #: A group session's roster was opened (many participants: no single subject).
+    ROSTER_VIEW = "roster.view"
     PROGRAM_CREATE = "admin.program_create"
     PROGRAM_EDIT = "admin.program_edit"
     STAFF_CREATE = "admin.staff_create"

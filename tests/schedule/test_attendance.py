@@ -179,3 +179,20 @@ def test_two_people_recording_the_first_thing_at_once_both_succeed(world, db, ma
     assert len(attempts) == 2
     assert db.session.scalar(sa.select(sa.func.count(SessionOccurrence.id))) == 1
     assert db.session.scalar(sa.select(Attendance.notice)) == attendance.NoticeKind.RUNNING_LATE
+
+
+def test_roster_views_and_attendance_marks_are_audited(client, world, login_as, db,
+                                                       make_series):
+    from app.models import AuditEvent
+
+    series, local = _started_session(make_series, world.iop)
+    login_as(world.clinician_a)
+    client.get(roster_url(series, local))
+    post_form(client, _mark_url(series, local, world.participant_a), {"status": "present"})
+    events = {e.action: e for e in db.session.scalars(sa.select(AuditEvent))}
+    view = events["roster.view"]
+    assert view.actor_id == world.clinician_a.id and view.subject_participant_id is None
+    assert view.target == f"session:{series.id}:{local.strftime('%Y%m%dT%H%M')}"
+    edit = events["participant.edit"]
+    assert edit.subject_participant_id == world.participant_a.id
+    assert edit.target.startswith(f"attendance:{series.id}:")
