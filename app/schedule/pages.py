@@ -48,7 +48,8 @@ def today_context(participant: User) -> dict:
     todays = [o for o in occurrences
               if o.start_at.astimezone(ZoneInfo(zone)).date() == today and o is not next_session]
     return {"zone": zone, "now": now, "today": today, "next_session": next_session,
-            "today_sessions": todays,
+            "later_today": [o for o in todays if not o.has_ended(now)],
+            "earlier_today": [o for o in todays if o.has_ended(now)],
             "next_is_today": next_session is not None
             and next_session.start_at.astimezone(ZoneInfo(zone)).date() == today}
 

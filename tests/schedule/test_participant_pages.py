@@ -277,3 +277,24 @@ def test_notice_helpers_refuse_a_cancelled_session(world, db, make_series):
     session_series.cancel_occurrence(occurrence, world.clinician_a, None)
     with pytest.raises(ScheduleError, match="cancelled"):
         attendance.set_notice(occurrence, world.participant_a, NoticeKind.RUNNING_LATE, None)
+
+
+def test_after_todays_sessions_end_today_lists_them_as_earlier(client, world, login_as,
+                                                                make_series, monkeypatch):
+    from app.schedule import pages
+
+    # Wednesday 2027-01-06, 16:00 in New York: the morning group is over, the next is Monday.
+    monkeypatch.setattr(pages, "utcnow", lambda: datetime(2027, 1, 6, 21, 0, tzinfo=UTC))
+    make_series(world.iop, recurrence=None, start_date=date(2027, 1, 6), start_time=time(9, 0),
+                title="Morning group")
+    make_series(world.iop, recurrence=None, start_date=date(2027, 1, 11), start_time=time(9, 0),
+                title="Monday group")
+    login_as(world.participant_a)
+    html = page_text(client.get("/today"))
+    assert "No more sessions today. Your next session is on" in html
+    assert "Nothing scheduled today" not in html
+    next_card = html.split('id="next-heading"')[1].split("</section>")[0]
+    assert "Monday group" in next_card
+    earlier = html.split('id="earlier-heading"')[1].split("</section>")[0]
+    assert "Morning group" in earlier
+    assert 'id="today-heading"' not in html  # nothing later today
