@@ -80,6 +80,26 @@ class Config:
     DEMO_MODE = os.environ.get("TRELLIS_DEMO_MODE", "") == "1"
     #: Where a participant's Quick exit button goes: a neutral, everyday site.
     QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.weather.gov/")
+    # --- Web Push reminders (app/services/push; README, Configuration) ---
+    #: The VAPID private key (raw base64url, DER or PEM); unset: generated into instance/.
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
+    #: Who push services contact about our messages: a real mailto: or https: URL.
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT")
+    #: Push-service hosts allowed besides FCM, Mozilla, Apple and Windows ("*.example" too).
+    PUSH_SERVICE_HOSTS = os.environ.get("PUSH_SERVICE_HOSTS", "")
+    #: Testing only, never read from the environment: endpoints on 127.0.0.1 (fake service).
+    PUSH_ALLOW_LOOPBACK_FOR_TESTS = False
+    PUSH_SEND_CONCURRENCY = int(os.environ.get("PUSH_SEND_CONCURRENCY", "32"))
+    #: Extra processes that encrypt push messages for the worker (0: encrypt in the worker).
+    PUSH_ENCRYPT_PROCESSES = int(os.environ.get("PUSH_ENCRYPT_PROCESSES", "0"))
+    REMINDERS_BATCH_SIZE = int(os.environ.get("REMINDERS_BATCH_SIZE", "500"))
+    #: How long a worker's claim on a reminder lasts before another worker may retry it.
+    REMINDERS_LEASE_SECONDS = int(os.environ.get("REMINDERS_LEASE_SECONDS", "300"))
+    REMINDERS_POLL_SECONDS = float(os.environ.get("REMINDERS_POLL_SECONDS", "5"))
+    REMINDERS_PLAN_SECONDS = int(os.environ.get("REMINDERS_PLAN_SECONDS", "60"))
+    REMINDERS_MAX_ATTEMPTS = int(os.environ.get("REMINDERS_MAX_ATTEMPTS", "8"))
+    #: Minutes before a safety alert goes to a program's other clinicians (per program too).
+    ALERT_ESCALATION_MINUTES = 30
 
     @classmethod
     def secret_key(cls) -> str | None:
@@ -95,6 +115,7 @@ class DevelopmentConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     HSTS = False
     DEMO_MODE = True
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:trellis-development@example.org")
 
     @classmethod
     def secret_key(cls) -> str | None:
@@ -109,6 +130,7 @@ class TestingConfig(DevelopmentConfig):
     RATELIMIT_STORAGE_URI = "memory://"
     ARGON2_MEMORY_KIB = 1024
     ARGON2_TIME_COST = 1
+    PUSH_ALLOW_LOOPBACK_FOR_TESTS = True
 
     @classmethod
     def secret_key(cls) -> str | None:

@@ -85,6 +85,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     _register_checkins(app)
     _register_schedule(app)
+    from app import push
+
+    push.register(app)
 
 
 def _register_schedule(app: Flask) -> None:

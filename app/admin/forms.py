@@ -8,13 +8,14 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import options, validate_time_zone
@@ -68,6 +69,13 @@ class ProgramForm(FlaskForm):
         validators=[Optional(), Length(max=10000)],
         description=_l("Added to Trellis's standard notice. Changing it asks every participant "
                        "to read and accept it again."),
+    )
+    alert_escalation_minutes = IntegerField(
+        _l("Safety alert escalation (minutes)"), default=30,
+        validators=[Optional(), NumberRange(min=5, max=1440, message=_l(
+            "Enter a number of minutes from 5 to 1440."))],
+        description=_l("A safety alert still open after this long is pushed to the program's "
+                       "other clinicians too."),
     )
 
 

@@ -77,6 +77,8 @@ def _save_program(form: ProgramForm, program: Program | None):
             program.crisis_text = (form.crisis_text.data or "").strip() or None
             program.app_name = (form.app_name.data or "").strip() or None
             program.app_icon = form.app_icon.data
+            if form.alert_escalation_minutes.data is not None:
+                program.alert_escalation_minutes = form.alert_escalation_minutes.data
             notice = (form.privacy_notice.data or "").strip() or None
             if form_is_edit and notice != program.privacy_notice:
                 program.privacy_notice_version += 1  # everyone reads the new notice

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.database import utcnow
 from app.demo.checkins_seed import seed_checkins
+from app.demo.push_seed import seed_push
 from app.demo.schedule_seed import seed_schedule
 from app.extensions import db
 from app.models import Enrolment, LevelOfCare, Program, Role, User
@@ -86,5 +87,6 @@ def seed_demo_data() -> list[tuple[str, str]]:
             enrolments.enrol(users[email], programs[program_name], start, clinician)
     seed_checkins(users["alex@example.org"], users["sam@example.org"])
     seed_schedule(programs, users, start)
+    seed_push(users["alex@example.org"], users["clinician@example.org"])
     db.session.commit()
     return [(role.value, email) for email, _name, role, _programs in PEOPLE]

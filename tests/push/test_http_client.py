@@ -1,0 +1,266 @@
+"""The push sender's HTTP/1.1 client against servers that answer in every way HTTP allows."""
+
+import asyncio
+import datetime
+import ipaddress
+import ssl
+import threading
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from app.services.push.endpoints import BlockedAddress
+from app.services.push.http import MAX_BODY, HttpClient, HttpError
+
+
+class CannedServer:
+    """Reads each request, answers with the next canned bytes (closing when told)."""
+
+    def __init__(self, answers, close_after=None, ssl_context=None):
+        self.answers = list(answers)
+        self.requests: list[bytes] = []
+        self.connections = 0
+        self.close_after = close_after or set()
+        self.ssl_context = ssl_context
+
+    async def handle(self, reader, writer):
+        self.connections += 1
+        try:
+            while self.answers:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                                  if line.lower().startswith(b"content-length")))
+                self.requests.append(head + await reader.readexactly(length))
+                writer.write(self.answers.pop(0))
+                await writer.drain()
+                if len(self.requests) in self.close_after:
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def __aenter__(self):
+        self.server = await asyncio.start_server(self.handle, "127.0.0.1", 0,
+                                                 ssl=self.ssl_context)
+        port = self.server.sockets[0].getsockname()[1]
+        scheme = "https" if self.ssl_context else "http"
+        self.url = f"{scheme}://127.0.0.1:{port}/push/abc"
+        return self
+
+    async def __aexit__(self, *_exc):
+        self.server.close()
+        await self.server.wait_closed()
+
+
+def client(**kwargs) -> HttpClient:
+    kwargs.setdefault("allow_loopback", True)
+    return HttpClient(connect_timeout=2, total_timeout=kwargs.pop("total", 2), **kwargs)
+
+
+def run(coroutine):
+    """Run a scenario on a fresh event loop in its own thread (the browser tests' Playwright
+    keeps a loop running in the main thread for the whole session)."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised in the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(30)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+OK = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
+
+
+def test_posts_and_reuses_the_connection():
+    async def scenario():
+        async with CannedServer([OK, OK, OK]) as server:
+            http = client()
+            answers = [await http.post(server.url, {"TTL": "60"}, b"body") for _ in range(3)]
+            await http.close()
+            return server, answers
+
+    server, answers = run(scenario())
+    assert [a.status for a in answers] == [201, 201, 201]
+    assert server.connections == 1
+    first = server.requests[0]
+    assert first.startswith(b"POST /push/abc HTTP/1.1\r\n")
+    assert b"\r\nTTL: 60\r\n" in first and first.endswith(b"\r\n\r\nbody")
+
+
+@pytest.mark.parametrize("answer,status,headers", [
+    (b"HTTP/1.1 429 Too Many\r\nRetry-After: 30\r\nTransfer-Encoding: chunked\r\n\r\n"
+     b"5\r\nslow \r\n4;ext=1\r\ndown\r\n0\r\nX-Trailer: 1\r\n\r\n", 429, {"retry-after": "30"}),
+    (b"HTTP/1.1 410 Gone\r\nContent-Length: 7\r\n\r\nexpired", 410, {}),
+    (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", 201, {}),
+    (b"HTTP/1.1 301 Moved\r\nLocation: https://elsewhere/\r\nContent-Length: 0\r\n\r\n", 301,
+     {"location": "https://elsewhere/"}),
+])
+def test_reads_every_kind_of_answer(answer, status, headers):
+    async def scenario():
+        async with CannedServer([answer, OK]) as server:
+            http = client()
+            first = await http.post(server.url, {}, b"x")
+            second = await http.post(server.url, {}, b"y")  # the connection is still usable
+            await http.close()
+            return first, second, server.connections
+
+    first, second, connections = run(scenario())
+    assert first.status == status and second.status == 201
+    assert all(first.headers[k] == v for k, v in headers.items())
+    assert connections == 1
+
+
+@pytest.mark.parametrize("answer", [
+    b"HTTP/1.1 201 Created\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.0 201 Created\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.1 500 Oops\r\n\r\nno length, ends with the connection",
+])
+def test_a_connection_the_server_closes_is_not_reused(answer):
+    async def scenario():
+        async with CannedServer([answer, OK], close_after={1}) as server:
+            http = client()
+            first = await http.post(server.url, {}, b"x")
+            second = await http.post(server.url, {}, b"y")
+            await http.close()
+            return first, second, server.connections
+
+    first, second, connections = run(scenario())
+    assert second.status == 201 and connections == 2
+
+
+def test_an_idle_connection_dropped_by_the_server_is_replaced_once():
+    async def scenario():
+        async with CannedServer([OK, OK], close_after={1}) as server:
+            http = client()
+            await http.post(server.url, {}, b"x")
+            await asyncio.sleep(0.05)  # the server closed it meanwhile
+            answer = await http.post(server.url, {}, b"y")
+            await http.close()
+            return answer, server
+
+    answer, server = run(scenario())
+    assert answer.status == 201 and server.connections == 2 and len(server.requests) == 2
+
+
+@pytest.mark.parametrize("answer,message", [
+    (b"SMTP ready\r\n\r\n", "not an HTTP/1.x answer"),
+    (b"HTTP/1.1 201 OK\r\nContent-Length: %d\r\n\r\n" % (MAX_BODY + 1), "too large"),
+    (b"HTTP/1.1 201 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "malformed chunk"),
+])
+def test_malformed_or_oversized_answers_are_errors(answer, message):
+    async def scenario():
+        async with CannedServer([answer]) as server:
+            http = client()
+            try:
+                await http.post(server.url, {}, b"x")
+            finally:
+                await http.close()
+
+    with pytest.raises(HttpError, match=message):
+        run(scenario())
+
+
+def test_an_oversized_head_is_an_error():
+    answer = b"HTTP/1.1 201 OK\r\nX-Big: " + b"a" * 40_000 + b"\r\n\r\n"
+
+    async def scenario():
+        async with CannedServer([answer]) as server:
+            http = client()
+            try:
+                await http.post(server.url, {}, b"x")
+            finally:
+                await http.close()
+
+    with pytest.raises((HttpError, ValueError)):
+        run(scenario())
+
+
+def test_a_silent_server_times_out():
+    async def scenario():
+        async def silent(reader, writer):
+            try:
+                await asyncio.sleep(5)
+            finally:
+                writer.close()
+
+        server = await asyncio.start_server(silent, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        http = client(total=0.3)
+        try:
+            await http.post(f"http://127.0.0.1:{port}/x", {}, b"x")
+        finally:
+            server.close()
+            await http.close()
+
+    with pytest.raises(TimeoutError):
+        run(scenario())
+
+
+def test_loopback_is_refused_without_the_testing_setting():
+    async def scenario():
+        async with CannedServer([OK]) as server:
+            await client(allow_loopback=False).post(server.url, {}, b"x")
+
+    with pytest.raises(BlockedAddress):
+        run(scenario())
+
+
+def _certificate():
+    """A self-signed certificate for 127.0.0.1 (and a context that trusts only it)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "push.test")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=1))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .sign(key, hashes.SHA256()))
+    return key, cert
+
+
+def _tls_contexts(tmp_path):
+    key, cert = _certificate()
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    return server_context, ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
+
+
+async def _post_over_tls(server_context, client_context):
+    async with CannedServer([OK], ssl_context=server_context) as server:
+        http = client(ssl_context=client_context)
+        try:
+            return await http.post(server.url, {}, b"x")
+        finally:
+            await http.close()
+
+
+def test_tls_with_a_trusted_certificate(tmp_path):
+    server_context, trusting = _tls_contexts(tmp_path)
+    assert run(_post_over_tls(server_context, trusting)).status == 201
+
+
+# CPython's asyncio server does not close the socket of a connection whose TLS handshake
+# failed until it is garbage-collected; that warning is about the test's server, not the client.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_tls_refuses_a_certificate_it_does_not_trust(tmp_path):
+    server_context, _trusting = _tls_contexts(tmp_path)
+    with pytest.raises(ssl.SSLError):
+        run(_post_over_tls(server_context, ssl.create_default_context()))
