@@ -5,20 +5,24 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV_ENV := TRELLIS_ENV=development
 
-.PHONY: install run test lint migrate seed bench clean
+.PHONY: install run test lint lock clean
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every package (CI audits it); pyproject.toml keeps the compatible ranges.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 ## Development server with demo data (SQLite in instance/).
+## The reminders worker runs beside the server and is stopped with it (Ctrl-C stops both).
 run: install
 	$(DEV_ENV) $(BIN)/flask --app wsgi db upgrade
 	$(DEV_ENV) $(BIN)/flask --app wsgi demo seed
+	@$(DEV_ENV) $(BIN)/flask --app wsgi reminders worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 ## The whole test suite (browser tests run when Debian's chromium is installed).
@@ -27,6 +31,14 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+## Re-pin requirements.lock after changing dependencies in pyproject.toml.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
