@@ -4,6 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from app.database import utcnow
 from app.models import BreakGlassGrant, Invite
@@ -18,6 +19,30 @@ PAYLOADS = [
     "javascript:alert(5)//<a href=javascript:alert(6)>",
     '<div hx-get="/signout" hx-trigger="load">',
 ]
+
+
+def _plant_feature_text(app, db, world, payload):
+    """The payload in the features' free text: a session, a check-in note, the safety plan and
+    what a clinician wrote when acknowledging the alert that check-in raised."""
+    from datetime import date, time
+
+    from app.models import SafetyAlert, SessionKind
+    from app.services import checkins, safety, safety_plans, session_series
+
+    with app.test_request_context():
+        session_series.create_series(world.iop, session_series.SeriesDetails(
+            kind=SessionKind.GROUP_THERAPY, title=f"Group {payload}", time_zone="America/New_York",
+            start_time=time(23, 30), duration_minutes=20, start_date=date.today(),
+            recurrence="FREQ=DAILY", facilitator=payload, location=payload,
+            what_to_bring=payload), world.clinician_a, None)
+        checkins.save(world.participant_a, {"mood": "2", "note": payload,
+                                            "safety_thoughts": "yes"})
+        safety_plans.save(world.participant_a, dict.fromkeys(safety_plans.SECTION_KEYS, payload),
+                          world.participant_a, seen_version=0)
+        db.session.commit()
+        alert = db.session.scalar(sa.select(SafetyAlert))
+        safety.acknowledge(alert, world.clinician_a, payload)
+        db.session.commit()
 
 
 def _plant(db, world, payload):
@@ -47,8 +72,10 @@ def test_payloads_render_inert_everywhere(app, world, login_as, db, payload):
     invite = db.session.scalar(sa.select(Invite))
     invite.display_name = payload
     _plant(db, world, payload)
+    _plant_feature_text(app, db, world, payload)
     fragments = _dangerous_fragments(payload)
     assert fragments
+    shown = set()
     for actor in ("participant_a", "clinician_a", "admin"):
         client = app.test_client()
         login_as(getattr(world, actor), on=client)
@@ -61,6 +88,12 @@ def test_payloads_render_inert_everywhere(app, world, login_as, db, payload):
             html = response.get_data(as_text=True)
             for fragment in fragments:
                 assert fragment not in html, f"{fragment!r} unescaped in {url} as {actor}"
+            if str(escape(payload)) in html:
+                shown.add(url)
+    # the payload was really on the pages walked: the safety plan, the clinician's view of the
+    # participant (alert action, check-in note), today's session
+    assert "/safety-plan" in shown and "/today" in shown
+    assert f"/clinician/participants/{world.participant_a.id}" in shown
 
 
 class _TextOutsideHxDisable(HTMLParser):
