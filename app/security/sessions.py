@@ -4,7 +4,7 @@ The cookie holds the user id and the user's session token. Rotating the token (s
 password change, deactivation) makes every cookie issued before it worthless.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -98,9 +98,3 @@ def enforce_timeouts() -> object | None:
 def mfa_verified() -> bool:
     """True when this session passed the second factor."""
     return bool(session.get("mfa"))
-
-
-def signed_in_at() -> datetime | None:
-    """When this session signed in (UTC), for display."""
-    stamp = session.get("signed_in_at")
-    return datetime.fromtimestamp(stamp).astimezone() if stamp else None

@@ -93,14 +93,6 @@ def use_recovery_code(user: User, code: str) -> bool:
     return False
 
 
-def remaining_recovery_codes(user: User) -> int:
-    """How many recovery codes are left."""
-    return db.session.scalar(
-        sa.select(sa.func.count(RecoveryCode.id))
-        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-    )
-
-
 def reset(user: User) -> None:
     """Remove a user's second factor (an admin action); they enrol again at next sign-in."""
     user.totp_secret = None
