@@ -115,6 +115,31 @@ def test_a_dead_workers_claim_is_retried_after_its_lease(db, world, make_device,
     assert set(db.session.scalars(sa.select(Reminder.attempts))) == {2}
 
 
+def test_a_worker_that_lost_its_lease_leaves_the_rows_to_their_new_holder(
+        db, world, make_device, dispatcher, fake_push, clock, app, caplog):
+    make_device(world.participant_a)
+    queue_tests(db, world.participant_a, clock, 3)
+    slow = dispatcher(worker_id="slow-worker")
+    batch = slow._prepare()  # claimed; then its lease runs out while it is still sending
+    assert batch is not None and len(batch.jobs) == 3
+    lease = timedelta(seconds=app.config["REMINDERS_LEASE_SECONDS"])
+    later = clock() + lease + timedelta(seconds=1)
+    taken = outbox.claim("next-worker", later, 10, lease)
+    assert len(taken) == 3
+    batch.finish(slow.sender.start(batch.jobs))
+    rows = db.session.execute(sa.select(Reminder.status, Reminder.claimed_by)).all()
+    assert set(rows) == {(ReminderStatus.SENDING, "next-worker")}  # not marked sent by "slow"
+    assert "lost the lease on some reminders" in caplog.text
+
+
+def test_recording_outcomes_finds_every_row_still_claimed(db, world, make_device, dispatcher,
+                                                          fake_push, clock, caplog):
+    make_device(world.participant_a)
+    queue_tests(db, world.participant_a, clock, 3)
+    assert dispatcher().run_once(plan=False).sent == 3
+    assert "lost the lease" not in caplog.text  # the rows changed are counted right
+
+
 def test_on_sqlite_one_worker_sends_at_a_time(db, world, make_device, dispatcher, fake_push,
                                              clock, app):
     make_device(world.participant_a)

@@ -26,7 +26,6 @@ from app.models import (
     EnrolmentStatus,
     Program,
     PushSubscription,
-    Reminder,
     ReminderDelivery,
     ReminderPreference,
     ReminderStatus,
@@ -35,6 +34,7 @@ from app.models import (
 )
 from app.services.push import outbox, payload
 from app.services.push.kinds import KINDS
+from app.services.push.outbox import in_ids
 from app.services.push.sender import PushJob, PushResult, ttl_seconds
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
 #: Outcomes are written after this many finished rows, or this long, whichever comes first.
-FLUSH_ROWS = 100
+FLUSH_ROWS = 250
 FLUSH_SECONDS = 0.2
 _UPSERT_DELIVERY = (
     "INSERT INTO reminder_deliveries (reminder_id, subscription_id, user_id, device_label, "
@@ -51,10 +51,17 @@ _UPSERT_DELIVERY = (
     "ON CONFLICT (reminder_id, subscription_id) DO UPDATE SET outcome = excluded.outcome, "
     "http_status = excluded.http_status, detail = excluded.detail, "
     "attempted_at = excluded.attempted_at, device_label = excluded.device_label")
-#: What sending needs of a device (plain rows, not ORM objects: a batch may hold thousands).
-_DEVICE_COLUMNS = (PushSubscription.id, PushSubscription.user_id, PushSubscription.endpoint,
-                   PushSubscription.p256dh, PushSubscription.auth, PushSubscription.app_origin,
-                   PushSubscription.device_label)
+#: A row's new state, one row at a time (executemany: no list parameter, no per-batch SQL
+#: construction), guarded by this worker's claim: a row whose lease was lost is left alone.
+_FINISH_ROW = (
+    "UPDATE reminders SET status = ?, last_error = ?, sent_at = ?, "
+    "next_attempt_at = COALESCE(?, next_attempt_at), claimed_by = NULL, "
+    "lease_expires_at = NULL, updated_at = ? WHERE id = ? AND claimed_by = ? AND status = ?")
+_DELIVERED_TO = "UPDATE push_subscriptions SET last_delivered_at = ? WHERE id = ?"
+#: Counter of BatchStats per final status.
+_COUNTERS = {ReminderStatus.SENT: "sent", ReminderStatus.PENDING: "retrying",
+             ReminderStatus.FAILED: "failed", ReminderStatus.DROPPED: "dropped",
+             ReminderStatus.CANCELLED: "cancelled"}
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
@@ -142,10 +149,14 @@ class Batch:
         self.last_renewal = time.monotonic()
         self.labels: dict[int, str] = {}
         self.jobs: list[PushJob] = []
-        #: `now` as the database stores it (deliveries are written without SQLAlchemy types).
+        #: Instants as the database stores them (outcomes are written without SQLAlchemy's
+        #: per-row parameter processing: see `_execute_many`).
         convert = ReminderDelivery.__table__.c.attempted_at.type.bind_processor(
             db.session.get_bind().dialect)
-        self.attempted_at = convert(now) if convert else now
+        self.db_time = convert or (lambda value: value)
+        self.attempted_at = self.db_time(now)
+        #: The usual outcome, shared: delivered to the only device on the first try.
+        self.delivered = RowDecision(ReminderStatus.SENT, sent_at=now)
 
     def prepare(self) -> None:
         """Drop what is stale or unwanted and build a job per device; record the drops."""
@@ -165,9 +176,11 @@ class Batch:
     # --- which rows still go out --------------------------------------------------------------
 
     def _finish(self, row, status: ReminderStatus, error: str) -> None:
-        self.pending.rows.append((row, RowDecision(status, error)))
-        counter = {ReminderStatus.DROPPED: "dropped", ReminderStatus.CANCELLED: "cancelled",
-                   ReminderStatus.FAILED: "failed"}[status]
+        self._decided(row, RowDecision(status, error))
+
+    def _decided(self, row, decision: RowDecision) -> None:
+        self.pending.rows.append((row, decision))
+        counter = _COUNTERS[decision.status]
         setattr(self.stats, counter, getattr(self.stats, counter) + 1)
 
     def _filter(self) -> list:
@@ -182,7 +195,7 @@ class Batch:
             else:
                 live.append(row)
         active = set(db.session.scalars(sa.select(User.id).where(
-            User.id.in_(sorted({r.user_id for r in live})), User.is_active.is_(True))))
+            in_ids(User.id, {r.user_id for r in live}), User.is_active.is_(True))))
         by_kind = defaultdict(list)
         for row in live:
             by_kind[row.kind].append(row)
@@ -205,20 +218,24 @@ class Batch:
     def _jobs(self, rows: list) -> list[PushJob]:
         user_ids = sorted({r.user_id for r in rows})
         devices = defaultdict(list)
-        for start in range(0, len(user_ids), 500):
-            for sub in db.session.execute(sa.select(*_DEVICE_COLUMNS).where(
-                    PushSubscription.user_id.in_(user_ids[start:start + 500]),
-                    PushSubscription.disabled_at.is_(None))):
-                devices[sub.user_id].append(sub)
-                self.labels[sub.id] = sub.device_label
+        #: Language, the program's neutral app name and detail choices, per person.
+        people: dict[int, tuple] = {}
+        seen: set[int] = set()
+        for sub in db.session.execute(_devices_and_people(user_ids)):
+            if sub.id in seen:  # two active enrolments: one device is still one message
+                continue
+            seen.add(sub.id)
+            devices[sub.user_id].append(sub)
+            self.labels[sub.id] = sub.device_label
+            people[sub.user_id] = (sub.language or "en", sub.app_name,
+                                   tuple(sub.detailed_kinds or ()))
         retried = [r.id for r in rows if r.attempts > 1]
-        for start in range(0, len(retried), 500):
+        if retried:
             for reminder_id, subscription_id in db.session.execute(
                     sa.select(ReminderDelivery.reminder_id, ReminderDelivery.subscription_id)
-                    .where(ReminderDelivery.reminder_id.in_(retried[start:start + 500]),
+                    .where(in_ids(ReminderDelivery.reminder_id, retried),
                            ReminderDelivery.outcome == DeliveryOutcome.DELIVERED)):
                 self.delivered_before[reminder_id].add(subscription_id)
-        people = self._people(user_ids)
         text_cache: dict = {}
         snooze = payload.snooze_serializer()
         jobs = []
@@ -227,12 +244,12 @@ class Batch:
             targets = devices.get(row.user_id, [])
             if "device" in row.context:
                 targets = [s for s in targets if s.id == row.subscription_id]
-            targets = [s for s in targets if s.id not in self.delivered_before[row.id]]
+            delivered_before = self.delivered_before.get(row.id)
+            if delivered_before:
+                targets = [s for s in targets if s.id not in delivered_before]
             if not targets:
-                if self.delivered_before[row.id]:
-                    self.pending.rows.append((row, RowDecision(ReminderStatus.SENT,
-                                                               sent_at=self.now)))
-                    self.stats.sent += 1
+                if delivered_before:
+                    self._decided(row, self.delivered)
                 else:
                     self._finish(row, ReminderStatus.DROPPED, "no device to send it to")
                 continue
@@ -256,26 +273,6 @@ class Batch:
                 jobs.append(job)
         return jobs
 
-    def _people(self, user_ids: list[int]) -> dict[int, tuple]:
-        """Language, the program's neutral app name and detail choices, per person."""
-        people = {}
-        for user_id, language in db.session.execute(
-                sa.select(User.id, User.language).where(User.id.in_(user_ids))):
-            people[user_id] = [language or "en", None, ()]
-        for user_id, app_name in db.session.execute(
-                sa.select(Enrolment.participant_id, Program.app_name)
-                .join(Program, Program.id == Enrolment.program_id)
-                .where(Enrolment.participant_id.in_(user_ids),
-                       Enrolment.status == EnrolmentStatus.ACTIVE)):
-            if user_id in people:
-                people[user_id][1] = app_name
-        for user_id, detailed in db.session.execute(
-                sa.select(ReminderPreference.user_id, ReminderPreference.detailed_kinds)
-                .where(ReminderPreference.user_id.in_(user_ids))):
-            if user_id in people:
-                people[user_id][2] = tuple(detailed or ())
-        return {k: tuple(v) for k, v in people.items()}
-
     # --- results ------------------------------------------------------------------------------
 
     def _on_result(self, result: PushResult) -> None:
@@ -296,16 +293,15 @@ class Batch:
                 f"{result.status}: {result.detail}"
             log.warning("push service refused subscription %s (HTTP %s): check VAPID keys",
                         job.subscription_id, result.status)
-        results = self.results[row.id]
-        results.append(result)
-        if len(results) == self.expected.get(row.id, 1):
-            decision = decide(row, results, self.now, self.d.max_attempts,
-                              bool(self.delivered_before[row.id]), self.d.rng)
-            self.pending.rows.append((row, decision))
-            name = {ReminderStatus.SENT: "sent", ReminderStatus.PENDING: "retrying",
-                    ReminderStatus.FAILED: "failed", ReminderStatus.DROPPED: "dropped"}
-            counter = name[decision.status]
-            setattr(self.stats, counter, getattr(self.stats, counter) + 1)
+        expected = self.expected.get(row.id, 1)
+        if expected == 1 and result.outcome == DeliveryOutcome.DELIVERED:
+            self._decided(row, self.delivered)  # the usual case, without `decide`
+        else:
+            results = self.results[row.id]
+            results.append(result)
+            if len(results) == expected:
+                self._decided(row, decide(row, results, self.now, self.d.max_attempts,
+                                          bool(self.delivered_before.get(row.id)), self.d.rng))
         if len(self.pending.rows) >= FLUSH_ROWS or \
                 time.monotonic() - self.last_flush > FLUSH_SECONDS:
             self._flush()
@@ -329,10 +325,9 @@ class Batch:
         if pending.rows:
             self._write_rows(pending.rows)
         if pending.delivered_subscriptions:
-            db.session.execute(sa.update(PushSubscription).where(
-                PushSubscription.id.in_(sorted(pending.delivered_subscriptions)))
-                .values(last_delivered_at=self.now)
-                .execution_options(synchronize_session=False))
+            self._execute_many(_DELIVERED_TO, [
+                (self.attempted_at, subscription_id)
+                for subscription_id in sorted(pending.delivered_subscriptions)])
         for subscription_id, reason in pending.rejected_subscriptions.items():
             db.session.execute(sa.update(PushSubscription).where(
                 PushSubscription.id == subscription_id)
@@ -340,11 +335,11 @@ class Batch:
                 .execution_options(synchronize_session=False))
         if pending.gone_subscriptions:
             db.session.execute(sa.delete(PushSubscription).where(
-                PushSubscription.id.in_(sorted(pending.gone_subscriptions)))
+                in_ids(PushSubscription.id, pending.gone_subscriptions))
                 .execution_options(synchronize_session=False))
         if pending.alerts_notified:
             db.session.execute(
-                sa.update(SafetyAlert).where(SafetyAlert.id.in_(sorted(pending.alerts_notified)),
+                sa.update(SafetyAlert).where(in_ids(SafetyAlert.id, pending.alerts_notified),
                                              SafetyAlert.notified_at.is_(None))
                 .values(notified_at=self.now).execution_options(synchronize_session=False))
         db.session.commit()
@@ -353,36 +348,58 @@ class Batch:
             outbox.renew_leases(self.d.worker_id, self.d.clock(), self.d.lease)
 
     def _write_deliveries(self, deliveries: list[tuple]) -> None:
-        """Upsert one delivery per (reminder, device) in one DBAPI executemany.
-
-        The hot path of the worker (a row per message): the values were converted once when
-        gathered and go to the driver as they are, which costs a fraction of SQLAlchemy's
-        per-row parameter processing (see docs/benchmarks.md).
-        """
-        connection = db.session.connection()
-        sql = _UPSERT_DELIVERY
-        if connection.dialect.paramstyle != "qmark":
-            sql = sql.replace("?", "%s")  # psycopg's placeholder; the SQL is a constant
-        connection.exec_driver_sql(sql, deliveries)
+        """Upsert one delivery per (reminder, device)."""
+        self._execute_many(_UPSERT_DELIVERY, deliveries)
 
     def _write_rows(self, rows: list) -> None:
-        """One UPDATE per distinct outcome (usually one: "sent, now"), guarded by this
-        worker's claim: a row whose lease was lost is left to the worker that has it now."""
-        groups: dict[tuple, list[int]] = defaultdict(list)
+        """Each row's new state, guarded by this worker's claim: a row whose lease was lost
+        is left to the worker that has it now."""
+        sending, db_time = ReminderStatus.SENDING.value, self.db_time
+        updated_at, worker_id = self.attempted_at, self.d.worker_id
+        converted: dict = {None: None}
+        parameters = []
         for row, decision in rows:
-            groups[(decision.status, (decision.last_error or "")[:200] or None,
-                    decision.next_attempt_at, decision.sent_at)].append(row.id)
-        updated = 0
-        for (status, error, next_at, sent_at), ids in groups.items():
-            values = {"status": status, "last_error": error, "sent_at": sent_at,
-                      "claimed_by": None, "lease_expires_at": None, "updated_at": self.now}
-            if next_at is not None:
-                values["next_attempt_at"] = next_at
-            updated += db.session.execute(
-                sa.update(Reminder).where(Reminder.id.in_(ids),
-                                          Reminder.claimed_by == self.d.worker_id,
-                                          Reminder.status == ReminderStatus.SENDING)
-                .values(**values).execution_options(synchronize_session=False)).rowcount
+            for value in (decision.sent_at, decision.next_attempt_at):
+                if value not in converted:
+                    converted[value] = db_time(value)
+            parameters.append((
+                decision.status.value, (decision.last_error or "")[:200] or None,
+                converted[decision.sent_at], converted[decision.next_attempt_at], updated_at,
+                row.id, worker_id, sending))
+        updated = self._execute_many(_FINISH_ROW, parameters)
         if updated != len(rows):
             log.warning("worker %s lost the lease on some reminders (another worker retries "
                         "them)", self.d.worker_id)
+
+    @staticmethod
+    def _execute_many(sql: str, parameters: list[tuple]) -> int:
+        """Run one statement for many rows in one DBAPI executemany; returns the rows changed.
+
+        The worker's hot path (a few rows per message): the values were converted to what the
+        database stores when gathered and go to the driver as they are, which costs a fraction
+        of SQLAlchemy's statement building and per-row parameter processing (see
+        docs/benchmarks.md).
+        """
+        connection = db.session.connection()
+        if connection.dialect.paramstyle != "qmark":
+            sql = sql.replace("?", "%s")  # psycopg's placeholder; the SQL is a constant
+        return connection.exec_driver_sql(sql, parameters).rowcount
+
+
+def _devices_and_people(user_ids: list[int]) -> sa.Select:
+    """What sending needs of each person's active devices, with the person's language, their
+    program's neutral app name and their detail choices (plain rows, not ORM objects: a batch
+    may hold thousands)."""
+    return (
+        sa.select(PushSubscription.id, PushSubscription.user_id, PushSubscription.endpoint,
+                  PushSubscription.p256dh, PushSubscription.auth, PushSubscription.app_origin,
+                  PushSubscription.device_label, User.language, Program.app_name,
+                  ReminderPreference.detailed_kinds)
+        .join(User, User.id == PushSubscription.user_id)
+        .outerjoin(Enrolment, sa.and_(Enrolment.participant_id == User.id,
+                                      Enrolment.status == EnrolmentStatus.ACTIVE))
+        .outerjoin(Program, Program.id == Enrolment.program_id)
+        .outerjoin(ReminderPreference, ReminderPreference.user_id == User.id)
+        .where(in_ids(PushSubscription.user_id, user_ids),
+               PushSubscription.disabled_at.is_(None))
+        .order_by(PushSubscription.id))

@@ -8,6 +8,7 @@ time sends, holding the "send" row of `worker_locks` (a lease renewed every batc
 worker waits until the first stops or its lease runs out.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,6 +45,22 @@ class ClaimedRow:
 def is_postgres() -> bool:
     """Whether the app's database is PostgreSQL."""
     return db.engine.dialect.name == "postgresql"
+
+
+def in_ids(column, ids) -> sa.ColumnElement[bool]:
+    """`column IN ids`, with the whole list as one bound parameter.
+
+    `column.in_(a_list)` builds, coerces and binds a parameter per element, which costs the
+    worker more than the query itself for batches of hundreds of ids. Here the list travels as
+    one value: a PostgreSQL array (`= ANY(...)`), or a JSON array that SQLite's `json_each`
+    unpacks. The statement does not change with the list's length, so it is compiled once.
+    """
+    ids = [int(i) for i in ids]
+    if is_postgres():
+        return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
+    listed = sa.func.json_each(sa.bindparam(None, json.dumps(ids), type_=sa.String)) \
+        .table_valued("value")
+    return column.in_(sa.select(listed.c.value))
 
 
 def _insert():
@@ -95,15 +112,14 @@ def claim(worker_id: str, now: datetime, limit: int, lease: timedelta) -> list[C
     values = {"status": ReminderStatus.SENDING, "claimed_by": worker_id,
               "lease_expires_at": now + lease, "attempts": Reminder.attempts + 1,
               "updated_at": now}
+    table = Reminder.__table__  # Core, not an ORM bulk update: nothing here is an object
     if is_postgres():
         picked = pick.with_for_update(skip_locked=True).cte("picked")
-        rows = db.session.execute(
-            sa.update(Reminder).where(Reminder.id == picked.c.id).values(**values)
-            .returning(*_CLAIMED_COLUMNS)).all()
+        update = sa.update(table).where(table.c.id == picked.c.id)
     else:  # one sender at a time (the "send" lock): no row locks needed
-        rows = db.session.execute(
-            sa.update(Reminder).where(Reminder.id.in_(pick.scalar_subquery())).values(**values)
-            .returning(*_CLAIMED_COLUMNS).execution_options(synchronize_session=False)).all()
+        update = sa.update(table).where(table.c.id.in_(pick.scalar_subquery()))
+    rows = db.session.execute(update.values(**values).returning(
+        *(table.c[column.key] for column in _CLAIMED_COLUMNS))).all()
     db.session.commit()
     claimed = [ClaimedRow(*row) for row in rows]
     claimed.sort(key=lambda r: (r.due_at, r.id))
@@ -123,7 +139,7 @@ def release_unsent(worker_id: str, ids: list[int]) -> None:
     """Give back claimed rows this worker will not send (it is stopping)."""
     if ids:
         db.session.execute(
-            sa.update(Reminder).where(Reminder.id.in_(ids), Reminder.claimed_by == worker_id,
+            sa.update(Reminder).where(in_ids(Reminder.id, ids), Reminder.claimed_by == worker_id,
                                       Reminder.status == ReminderStatus.SENDING)
             .values(status=ReminderStatus.PENDING, claimed_by=None, lease_expires_at=None,
                     attempts=Reminder.attempts - 1)

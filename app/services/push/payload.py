@@ -22,6 +22,8 @@ MAX_ENCRYPTED_BYTES = 3072
 ENCRYPTION_OVERHEAD = 86 + 16 + 1
 SNOOZE_MINUTES = (30, 60)
 SNOOZE_TOKEN_AGE = 24 * 3600
+#: One encoder for every message (json.dumps with options builds a new one per call).
+_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 class PayloadTooLarge(ValueError):
@@ -77,7 +79,7 @@ def build(kind: Kind, *, reminder_id: int, context: dict, detailed: bool, app_na
         notification["navigate"] = origin + path
         for action in notification.get("actions", []):
             action["navigate"] = f"{origin}{snooze_path}#snooze"
-    encoded = json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode()
+    encoded = _JSON.encode(message).encode()
     if len(encoded) + ENCRYPTION_OVERHEAD > MAX_ENCRYPTED_BYTES:
         raise PayloadTooLarge(f"{len(encoded)} bytes")
     return encoded
