@@ -1,6 +1,7 @@
 """The push sender's HTTP/1.1 client against servers that answer in every way HTTP allows."""
 
 import asyncio
+import contextlib
 import datetime
 import ipaddress
 import ssl
@@ -12,19 +13,23 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from app.services.push import http as http_module
 from app.services.push.endpoints import BlockedAddress
 from app.services.push.http import MAX_BODY, HttpClient, HttpError
 
 
 class CannedServer:
-    """Reads each request, answers with the next canned bytes (closing when told)."""
+    """Reads each request, answers with the next canned bytes (closing when told; a byte at a
+    time when `dribble`; after `delay` seconds)."""
 
-    def __init__(self, answers, close_after=None, ssl_context=None):
+    def __init__(self, answers, close_after=None, ssl_context=None, dribble=False, delay=0.0):
         self.answers = list(answers)
         self.requests: list[bytes] = []
         self.connections = 0
         self.close_after = close_after or set()
         self.ssl_context = ssl_context
+        self.dribble = dribble
+        self.delay = delay
 
     async def handle(self, reader, writer):
         self.connections += 1
@@ -34,8 +39,14 @@ class CannedServer:
                 length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
                                   if line.lower().startswith(b"content-length")))
                 self.requests.append(head + await reader.readexactly(length))
-                writer.write(self.answers.pop(0))
-                await writer.drain()
+                await asyncio.sleep(self.delay)
+                answer = self.answers.pop(0)
+                for piece in ([answer[i:i + 1] for i in range(len(answer))] if self.dribble
+                              else [answer]):
+                    writer.write(piece)
+                    await writer.drain()
+                    if self.dribble:
+                        await asyncio.sleep(0.002)  # so that each byte arrives on its own
                 if len(self.requests) in self.close_after:
                     break
         except (asyncio.IncompleteReadError, ConnectionError):
@@ -106,6 +117,12 @@ def test_posts_and_reuses_the_connection():
     (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", 201, {}),
     (b"HTTP/1.1 301 Moved\r\nLocation: https://elsewhere/\r\nContent-Length: 0\r\n\r\n", 301,
      {"location": "https://elsewhere/"}),
+    (b"HTTP/1.1 204 No Content\r\nX-Id: 7\r\n\r\n", 204, {"x-id": "7"}),
+    (b"HTTP/1.1 304 Not Modified\r\n\r\n", 304, {}),
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n1A\r\n" + b"z" * 26
+     + b"\r\n0\r\n\r\n", 200, {}),
+    (b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
+     b"HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\nok", 202, {"content-length": "2"}),
 ])
 def test_reads_every_kind_of_answer(answer, status, headers):
     async def scenario():
@@ -158,6 +175,14 @@ def test_an_idle_connection_dropped_by_the_server_is_replaced_once():
     (b"SMTP ready\r\n\r\n", "not an HTTP/1.x answer"),
     (b"HTTP/1.1 201 OK\r\nContent-Length: %d\r\n\r\n" % (MAX_BODY + 1), "too large"),
     (b"HTTP/1.1 201 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "malformed chunk"),
+    (b"HTTP/1.1 201 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n", "malformed chunk"),
+    (b"HTTP/1.1 2\xb21 OK\r\n\r\n", "not an HTTP/1.x answer"),
+    pytest.param(b"HTTP/1.1 200 OK\r\n\r\n" + b"a" * (MAX_BODY + 1), "too large",
+                 id="body-to-the-end-too-large"),
+    pytest.param(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8000\r\n"
+                 + b"a" * 0x8000 + b"\r\n8001\r\n", "too large", id="chunks-too-large"),
+    pytest.param(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1" + b"0" * 40_000,
+                 "too long", id="chunk-size-line-too-long"),
 ])
 def test_malformed_or_oversized_answers_are_errors(answer, message):
     async def scenario():
@@ -202,6 +227,170 @@ def test_a_silent_server_times_out():
             await http.post(f"http://127.0.0.1:{port}/x", {}, b"x")
         finally:
             server.close()
+            await http.close()
+
+    with pytest.raises(TimeoutError):
+        run(scenario())
+
+
+@pytest.mark.parametrize("answer", [
+    b"HTTP/1.1 429 Too Many\r\nRetry-After: 30\r\nTransfer-Encoding: chunked\r\n\r\n"
+    b"5\r\nslow \r\n4;ext=1\r\ndown\r\n0\r\nX-Trailer: 1\r\n\r\n",
+    b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 429 Too Many\r\nRetry-After: 30\r\n"
+    b"Content-Length: 7\r\n\r\nexpired",
+])
+def test_answers_arriving_a_byte_at_a_time(answer):
+    async def scenario():
+        async with CannedServer([answer, OK], dribble=True) as server:
+            http = client()
+            first = await http.post(server.url, {}, b"x")
+            second = await http.post(server.url, {}, b"y")
+            await http.close()
+            return first, second, server.connections
+
+    first, second, connections = run(scenario())
+    assert (first.status, first.headers["retry-after"]) == (429, "30")
+    assert second.status == 201 and connections == 1
+
+
+def test_the_request_line_and_fixed_headers():
+    async def scenario():
+        async with CannedServer([OK, OK]) as server:
+            http = client(user_agent="Trellis-test")
+            await http.post(server.url + "?token=a%20b#fragment", {"Urgency": "high"}, b"body")
+            await http.post(server.url.replace("/push/abc", "/other"), {}, b"")
+            await http.close()
+            return server
+
+    server = run(scenario())
+    netloc = server.url.split("/")[2]
+    assert server.requests[0] == (
+        f"POST /push/abc?token=a%20b HTTP/1.1\r\nHost: {netloc}\r\nUser-Agent: Trellis-test\r\n"
+        "Content-Length: 4\r\nUrgency: high\r\n\r\nbody").encode()
+    assert server.requests[1] == (
+        f"POST /other HTTP/1.1\r\nHost: {netloc}\r\nUser-Agent: Trellis-test\r\n"
+        "Content-Length: 0\r\n\r\n").encode()
+
+
+def test_a_request_is_not_sent_again_once_part_of_the_answer_came():
+    async def scenario():
+        async with CannedServer([OK, b"HTTP/1.1 201 Cre"], close_after={2}) as server:
+            http = client()
+            await http.post(server.url, {}, b"x")
+            try:
+                await http.post(server.url, {}, b"y")
+            finally:
+                await http.close()
+                await asyncio.sleep(0.05)
+                assert server.connections == 1 and len(server.requests) == 2
+
+    with pytest.raises(HttpError, match="middle of the answer"):
+        run(scenario())
+
+
+def test_a_dropped_idle_connection_is_replaced_only_once():
+    async def scenario():
+        async with CannedServer([OK], close_after={1}) as server:
+            http = client()
+            await http.post(server.url, {}, b"x")
+            await asyncio.sleep(0.05)  # the server closed it meanwhile, and has no more answers
+            try:
+                await http.post(server.url, {}, b"y")
+            finally:
+                await http.close()
+                assert server.connections == 2
+
+    with pytest.raises(OSError):
+        run(scenario())
+
+
+def test_bytes_after_the_answer_mean_the_connection_is_not_reused():
+    async def scenario():
+        async with CannedServer([OK + b"HTTP/1.1 200 stale\r\n\r\n", OK]) as server:
+            http = client()
+            first = await http.post(server.url, {}, b"x")
+            second = await http.post(server.url, {}, b"y")
+            await http.close()
+            return first, second, server.connections
+
+    first, second, connections = run(scenario())
+    assert first.status == second.status == 201 and connections == 2
+
+
+def test_an_idle_connection_past_the_idle_limit_is_not_reused(monkeypatch):
+    monkeypatch.setattr(http_module, "IDLE_LIMIT", 0.0)
+
+    async def scenario():
+        async with CannedServer([OK, OK]) as server:
+            http = client()
+            await http.post(server.url, {}, b"x")
+            await http.post(server.url, {}, b"y")
+            await http.close()
+            return server.connections
+
+    assert run(scenario()) == 2
+
+
+def test_a_cancelled_request_does_not_leave_its_connection_for_the_next():
+    async def scenario():
+        async with CannedServer([OK, OK], delay=0.2) as server:
+            http = client()
+            request = asyncio.ensure_future(http.post(server.url, {}, b"x"))
+            await asyncio.sleep(0.05)
+            request.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await request
+            answer = await http.post(server.url, {}, b"y")
+            await http.close()
+            return answer, server.connections
+
+    answer, connections = run(scenario())
+    assert answer.status == 201 and connections == 2
+
+
+def test_slow_answers_time_out_without_holding_up_the_others():
+    async def scenario():
+        async def silent(reader, writer):
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.sleep(5)
+            writer.close()
+
+        quiet = await asyncio.start_server(silent, "127.0.0.1", 0)
+        port = quiet.sockets[0].getsockname()[1]
+        async with CannedServer([OK] * 20) as server:
+            http = client(total=0.3)
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            results = await asyncio.gather(
+                *[http.post(f"http://127.0.0.1:{port}/x", {}, b"x") for _ in range(5)],
+                *[http.post(server.url, {}, b"y") for _ in range(5)], return_exceptions=True)
+            elapsed = loop.time() - started
+            await asyncio.sleep(0.2)
+            more = await asyncio.gather(*[http.post(server.url, {}, b"z") for _ in range(5)])
+            await http.close()
+        quiet.close()
+        return results, more, elapsed
+
+    results, more, elapsed = run(scenario())
+    assert all(isinstance(r, TimeoutError) for r in results[:5])
+    assert [r.status for r in results[5:] + more] == [201] * 10
+    assert 0.25 < elapsed < 1.5
+
+
+def test_name_lookup_and_connecting_have_their_own_time_limit():
+    async def scenario():
+        loop = asyncio.get_running_loop()
+
+        async def slow_lookup(*_args, **_kwargs):
+            await asyncio.sleep(5)
+
+        loop.getaddrinfo = slow_lookup
+        http = HttpClient(allow_loopback=True, connect_timeout=0.2, total_timeout=3)
+        started = loop.time()
+        try:
+            await http.post("http://127.0.0.1:9/x", {}, b"x")
+        finally:
+            assert loop.time() - started < 1.5
             await http.close()
 
     with pytest.raises(TimeoutError):
@@ -264,3 +453,17 @@ def test_tls_refuses_a_certificate_it_does_not_trust(tmp_path):
     server_context, _trusting = _tls_contexts(tmp_path)
     with pytest.raises(ssl.SSLError):
         run(_post_over_tls(server_context, ssl.create_default_context()))
+
+
+def test_tls_answers_larger_than_one_read_and_reuse(tmp_path):
+    server_context, trusting = _tls_contexts(tmp_path)
+    big = b"HTTP/1.1 200 OK\r\nContent-Length: 50000\r\n\r\n" + b"b" * 50_000
+
+    async def scenario():
+        async with CannedServer([big, OK], ssl_context=server_context) as server:
+            http = client(ssl_context=trusting)
+            answers = [await http.post(server.url, {}, b"x") for _ in range(2)]
+            await http.close()
+            return [a.status for a in answers], server.connections
+
+    assert run(scenario()) == ([200, 201], 1)

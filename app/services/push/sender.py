@@ -224,8 +224,12 @@ class Sender:
         waiting: asyncio.Queue = asyncio.Queue()
 
         async def sender() -> None:
+            take = waiting.get_nowait
             while True:
-                job, body = await waiting.get()
+                try:
+                    job, body = take()
+                except asyncio.QueueEmpty:  # wait only when there is nothing to take
+                    job, body = await waiting.get()
                 if job is None:
                     return
                 report(await self._send_one(session, job, body))
