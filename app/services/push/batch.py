@@ -149,10 +149,13 @@ class Batch:
         self.last_renewal = time.monotonic()
         self.labels: dict[int, str] = {}
         self.jobs: list[PushJob] = []
+        #: The bodies being encrypted ahead of sending (`Sender.encrypt_ahead`), if any.
+        self.encrypted: list | None = None
         #: Instants as the database stores them (outcomes are written without SQLAlchemy's
         #: per-row parameter processing: see `_execute_many`).
-        convert = ReminderDelivery.__table__.c.attempted_at.type.bind_processor(
-            db.session.get_bind().dialect)
+        dialect = db.session.get_bind().dialect
+        convert = ReminderDelivery.__table__.c.attempted_at.type.dialect_impl(dialect) \
+            .bind_processor(dialect)
         self.db_time = convert or (lambda value: value)
         self.attempted_at = self.db_time(now)
         #: The usual outcome, shared: delivered to the only device on the first try.
@@ -171,6 +174,8 @@ class Batch:
 
     def give_back(self) -> None:
         """Return the claimed rows unsent (the worker is stopping)."""
+        for future in self.encrypted or ():
+            future.cancel()
         outbox.release_unsent(self.d.worker_id, [job.reminder_id for job in self.jobs])
 
     # --- which rows still go out --------------------------------------------------------------

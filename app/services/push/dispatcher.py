@@ -112,16 +112,19 @@ class Dispatcher:
         """Send batches until nothing is due or a stop was asked for.
 
         Batches overlap: while one is being sent (encryption and HTTP on the sender's thread
-        and processes), the next is claimed and prepared here (database work). A stop lets the
-        batch being sent finish and gives the prepared one back unsent.
+        and processes), the next is claimed and prepared here (database work) and handed to
+        the encryption processes, if any. A stop lets the batch being sent finish and gives the
+        prepared one back unsent.
         """
         total = BatchStats()
         current = self._prepare()
         while current is not None:
-            handle = self.sender.start(current.jobs)
+            handle = self.sender.start(current.jobs, current.encrypted)
             upcoming = None
             if current.stats.claimed >= self.batch_size and not self.stop_requested.is_set():
                 upcoming = self._prepare()
+                if upcoming is not None:
+                    upcoming.encrypted = self.sender.encrypt_ahead(upcoming.jobs)
             current.finish(handle)
             total.add(current.stats)
             self.totals.add(current.stats)

@@ -27,7 +27,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -187,11 +187,23 @@ class Sender:
         push service is still answering)."""
         self.collect(self.start(jobs), on_result, on_tick)
 
-    def start(self, jobs: list[PushJob]) -> "_Sending":
-        """Begin sending in the loop thread; `collect` takes the results."""
+    def encrypt_ahead(self, jobs: list[PushJob]) -> list[Future] | None:
+        """Hand `jobs` to the encryption processes now, before they are sent (`start` with
+        what this returns): the processes then encrypt the next batch while this one's last
+        messages are sent and recorded, instead of waiting for it. None without processes."""
+        if self._pool is None or not jobs:
+            return None
+        return [self._pool.submit(encrypt_many, [(j.p256dh, j.auth, j.payload) for j in part])
+                for part in (jobs[i:i + ENCRYPT_CHUNK] for i in range(0, len(jobs), ENCRYPT_CHUNK))]
+
+    def start(self, jobs: list[PushJob], encrypted: list[Future] | None = None) -> "_Sending":
+        """Begin sending in the loop thread (with the bodies `encrypt_ahead` started, if
+        given); `collect` takes the results."""
+        if encrypted is None:
+            encrypted = self.encrypt_ahead(jobs)
         results: queue.SimpleQueue[PushResult] = queue.SimpleQueue()
-        done = asyncio.run_coroutine_threadsafe(self._send_jobs(jobs, results.put), self._loop) \
-            if jobs else None
+        done = asyncio.run_coroutine_threadsafe(
+            self._send_jobs(jobs, results.put, encrypted), self._loop) if jobs else None
         return _Sending(len(jobs), results, done)
 
     @staticmethod
@@ -217,8 +229,8 @@ class Sender:
         if sending.done is not None:
             sending.done.result()
 
-    async def _send_jobs(self, jobs: list[PushJob], report: Callable[[PushResult], None]
-                         ) -> None:
+    async def _send_jobs(self, jobs: list[PushJob], report: Callable[[PushResult], None],
+                         encrypted: list[Future] | None) -> None:
         """PUSH_SEND_CONCURRENCY senders take jobs from one queue (fewer tasks than one each)."""
         session = await self._open_session()
         waiting: asyncio.Queue = asyncio.Queue()
@@ -236,14 +248,11 @@ class Sender:
 
         senders = [asyncio.ensure_future(sender()) for _ in range(self.concurrency)]
         try:
-            if self._pool is None:
+            if encrypted is None:  # encrypted here, as each is sent
                 for job in jobs:
                     waiting.put_nowait((job, None))
             else:  # encrypted in chunks by other processes, sent as each chunk is ready
-                chunks = [asyncio.wrap_future(self._pool.submit(
-                    encrypt_many, [(j.p256dh, j.auth, j.payload) for j in part]))
-                    for part in (jobs[i:i + ENCRYPT_CHUNK]
-                                 for i in range(0, len(jobs), ENCRYPT_CHUNK))]
+                chunks = [asyncio.wrap_future(future) for future in encrypted]
                 for index, chunk in enumerate(chunks):
                     part = jobs[index * ENCRYPT_CHUNK:(index + 1) * ENCRYPT_CHUNK]
                     for job, body in zip(part, await chunk, strict=True):
