@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from app.database import utcnow
 from app.services.push import planner
-from app.services.push.dispatcher import Dispatcher
+from app.services.push.dispatcher import Dispatcher, tune_garbage_collector
 from app.services.push.vapid import VapidConfigError
 
 reminders_cli = AppGroup("reminders", help="Plan and send push reminders.")
@@ -19,9 +19,11 @@ _NO_PLAN = click.option("--no-plan", is_flag=True,
 
 def _dispatcher() -> Dispatcher:
     try:
-        return Dispatcher(current_app._get_current_object())
+        dispatcher = Dispatcher(current_app._get_current_object())
     except VapidConfigError as error:
         raise click.ClickException(str(error)) from None
+    tune_garbage_collector()
+    return dispatcher
 
 
 @reminders_cli.command("worker")

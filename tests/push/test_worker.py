@@ -5,9 +5,11 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from app.models import PushSubscription, Reminder, ReminderDelivery, ReminderStatus, WorkerLock
@@ -77,14 +79,18 @@ def test_push_status_and_test_commands(runner, db, world, make_device):
     assert runner.invoke(args=["push", "test", "--email", "nobody@example.org"]).exit_code == 1
 
 
+@pytest.mark.parametrize("encrypt_processes", [0, 1])
 def test_the_worker_stops_cleanly_on_sigterm_after_its_batch(
-        app, db, world, make_device, fake_push, clock, tmp_path):
+        app, db, world, make_device, fake_push, clock, tmp_path, encrypt_processes):
+    # With an encryption process the prepared batch is already being encrypted when the stop
+    # comes: it is still given back unsent.
     make_device(world.participant_a)
     queue_tests(db, world.participant_a, clock, 60)
     fake_push.delay = 0.05
     log = tmp_path / "worker.log"
     worker = start_worker(worker_env(app, tmp_path, REMINDERS_BATCH_SIZE=20,
-                                     PUSH_SEND_CONCURRENCY=4, REMINDERS_POLL_SECONDS=0.2),
+                                     PUSH_SEND_CONCURRENCY=4, REMINDERS_POLL_SECONDS=0.2,
+                                     PUSH_ENCRYPT_PROCESSES=encrypt_processes),
                           log, "worker", "--no-plan")
     try:
         deadline = time.monotonic() + 30
@@ -102,6 +108,21 @@ def test_the_worker_stops_cleanly_on_sigterm_after_its_batch(
     assert statuses[ReminderStatus.SENT] % 20 == 0  # whole batches only
     assert statuses.get(ReminderStatus.PENDING, 0) == 60 - statuses[ReminderStatus.SENT] > 0
     assert len(fake_push.received) == statuses[ReminderStatus.SENT]
+
+
+def test_with_an_encryption_process_every_batch_is_sent_once(
+        app, db, world, make_device, dispatcher, fake_push, clock):
+    # Batches overlap: the next one is handed to the encryption process while this one is
+    # still being sent. Each body must still reach its own device, once.
+    devices = [make_device(world.participant_a) for _ in range(3)]
+    queue_tests(db, world.participant_a, clock, 25)
+    app.config.update(PUSH_ENCRYPT_PROCESSES=1, REMINDERS_BATCH_SIZE=10)
+    stats = dispatcher().run_once(plan=False)
+    assert (stats.claimed, stats.sent, stats.messages) == (25, 25, 75)
+    assert fake_push.errors == []  # every body decrypted with its device's key
+    arrived = Counter((r.reminder_id, r.token) for r in fake_push.received)
+    assert len(arrived) == 75 and set(arrived.values()) == {1}
+    assert {token for _id, token in arrived} == {d.endpoint.rsplit("/", 1)[1] for d in devices}
 
 
 def test_a_dead_workers_claim_is_retried_after_its_lease(db, world, make_device, dispatcher,
