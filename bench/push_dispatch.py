@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -86,17 +87,17 @@ def _serve(port_queue, stop_event, result_queue) -> None:
 
 # --- setting up the database --------------------------------------------------------------------
 
-def _app(database: Path, instance: Path, processes: int = 0):
+def _app(database: str, instance: Path, processes: int = 0):
     from app import create_app
     from config import TestingConfig
 
     return create_app(TestingConfig, {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "REMINDERS_BATCH_SIZE": 500,
+        "SQLALCHEMY_DATABASE_URI": database, "REMINDERS_BATCH_SIZE": 500,
         "PUSH_SEND_CONCURRENCY": 64, "PUSH_ENCRYPT_PROCESSES": processes,
         "VAPID_PRIVATE_KEY": (instance / "vapid.pem").read_text()})
 
 
-def _fill(database: Path, instance: Path, count: int, origin: str) -> dict:
+def _fill(database: str, instance: Path, count: int, origin: str) -> dict:
     """N participants, one device each, one due test reminder each; returns the device keys."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -144,7 +145,7 @@ def _worker(database: str, instance: str, processes: int) -> None:
     from app.extensions import db
     from app.services.push.dispatcher import Dispatcher, tune_garbage_collector
 
-    app = _app(Path(database), Path(instance), processes)
+    app = _app(database, Path(instance), processes)
     with app.app_context():
         db.session.execute(db.text("SELECT 1"))  # connect before timing
         dispatcher = Dispatcher(app)
@@ -155,10 +156,24 @@ def _worker(database: str, instance: str, processes: int) -> None:
         stats = dispatcher.send_due()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         dispatcher.close()
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kib = _peak_rss_kib()
     print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "sent": stats.sent,
                       "failed": stats.failed,
                       "retrying": stats.retrying, "peak_rss_mib": peak_kib / 1024}))
+
+
+def _peak_rss_kib() -> int:
+    """This process's peak resident memory. Linux's VmHWM, not getrusage's ru_maxrss: the
+    latter carries over the peak of the process this one was forked from (the benchmark
+    itself, holding every message received so far) across exec."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 # --- checks and the reference rate --------------------------------------------------------------
@@ -215,29 +230,49 @@ def _verify(received: list, keys: dict, public_key: str, origin: str) -> dict:
             "vapid_tokens": len(tokens)}
 
 
-def _one_run(count: int, processes: int) -> dict:
+@contextmanager
+def _database(folder: Path, postgres: str | None):
+    """A fresh database for one run: SQLite in `folder`, or a new PostgreSQL database on the
+    server of `postgres` (dropped afterwards)."""
+    if postgres is None:
+        yield f"sqlite:///{folder / 'bench.db'}"
+        return
+    import psycopg
+
+    name = f"trellis_bench_{os.getpid()}_{folder.name[-8:].lower()}"
+    server = postgres.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield "postgresql+psycopg://" + server.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _one_run(count: int, processes: int, postgres: str | None) -> dict:
     """Fill a fresh database, send everything with a worker process, check what arrived."""
     from cryptography.hazmat.primitives.asymmetric import ec
 
     from app.services.push.vapid import private_key_pem, public_key_b64
 
-    with tempfile.TemporaryDirectory(prefix="trellis-bench-") as folder:
+    with tempfile.TemporaryDirectory(prefix="trellis-bench-") as folder, \
+            _database(Path(folder), postgres) as database:
         folder = Path(folder)
         key = ec.generate_private_key(ec.SECP256R1())
         (folder / "vapid.pem").write_bytes(private_key_pem(key))
         context = multiprocessing.get_context("spawn")
         ports, stop, out = context.Queue(), context.Event(), context.Queue()
-        server = context.Process(target=_serve, args=(ports, stop, out))
+        server = context.Process(target=_serve, args=(ports, stop, out), daemon=True)
         server.start()
         origin = f"http://127.0.0.1:{ports.get(timeout=20)}"
-        database = folder / "bench.db"
         keys = _fill(database, folder, count, origin)
         # The reference, measured just before and just after the run: this machine's speed
         # drifts by tens of per cent within a minute (other tenants), and the ratio must
         # compare the worker with encryption on the same machine as it was then.
         before = _encryption_rate()
         answer = subprocess.run(  # noqa: S603 - our own interpreter and script
-            [sys.executable, __file__, "--worker", str(database), str(folder),
+            [sys.executable, __file__, "--worker", database, str(folder),
              str(processes)], capture_output=True, text=True, check=True, cwd=ROOT,
             env={**os.environ, "TRELLIS_ENV": "testing"})
         after = _encryption_rate()
@@ -248,51 +283,60 @@ def _one_run(count: int, processes: int) -> dict:
         checked = _verify(received, keys, public_key_b64(key), origin)
     encryption_rate = (before + after) / 2
     rate = worker["sent"] / worker["seconds"]
-    return {"encrypt_processes": processes, **worker, **checked,
+    return {"encrypt_processes": processes, "database": "PostgreSQL" if postgres else "SQLite",
+            **worker, **checked,
             "service_cpu_seconds": service_cpu, "encryption_rate": encryption_rate,
             "encryption_rates": [before, after], "rate": rate, "ratio": rate / encryption_rate}
 
 
-def run(count: int, settings: list[int], repeats: int) -> dict:
+def run(count: int, settings: list[int], repeats: int, postgres: str | None = None) -> dict:
     """`repeats` runs of each setting, alternating settings (so drift hits them alike)."""
     results = {"reminders": count, "repeats": repeats, "runs": [], "load": os.getloadavg()}
     for _ in range(repeats):
         for processes in settings:
-            results["runs"].append(_one_run(count, processes))
+            results["runs"].append(_one_run(count, processes, postgres))
             print(json.dumps(results["runs"][-1]), flush=True)
     return results
 
 
 def write_report(results: dict) -> None:
     """Replace this benchmark's section of docs/benchmarks.md."""
-    settings = sorted({run_["encrypt_processes"] for run_ in results["runs"]})
+    settings = sorted({(r["database"] != "SQLite", r["database"], r["encrypt_processes"])
+                       for r in results["runs"]})
+    command = f"--reminders {results['reminders']} --repeats {results['repeats']}"
+    if len({r["database"] for r in results["runs"]}) > 1:
+        command += " --postgres …"
     lines = [START, "## Push reminder dispatch", "",
              f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores "
              f"({platform.processor() or platform.machine()}), Python "
-             f"{platform.python_version()}, SQLite, `bench/push_dispatch.py --reminders "
-             f"{results['reminders']} --repeats {results['repeats']}`; load average at the "
-             f"start {results['load'][0]:.1f}.", "",
+             f"{platform.python_version()}, `bench/push_dispatch.py {command}`; load average "
+             f"at the start {results['load'][0]:.1f}.", "",
              "Target: a dispatch rate of at least 0.7 of the encryption-only rate (pywebpush "
              "`WebPusher(...).encode` of the same payload on one core, measured just before "
              "and just after each run; the mean of the two is the run's reference).", "",
-             "| encryption processes | runs | ratio (median) | ratios | sends/s (median) |",
-             "| --- | --- | --- | --- | --- |"]
-    for setting in settings:
-        runs = [r for r in results["runs"] if r["encrypt_processes"] == setting]
+             "| database | encryption processes | runs | ratio (median) | ratios "
+             "| sends/s (median) |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for _order, database, setting in settings:
+        runs = [r for r in results["runs"]
+                if r["encrypt_processes"] == setting and r["database"] == database]
         ratios = ", ".join(f"{r['ratio']:.2f}" for r in runs)
         lines.append(
-            f"| {setting} | {len(runs)} | **{statistics.median(r['ratio'] for r in runs):.2f}** "
+            f"| {database} | {setting} | {len(runs)} | "
+            f"**{statistics.median(r['ratio'] for r in runs):.2f}** "
             f"| {ratios} | "
             f"{statistics.median(r['rate'] for r in runs):,.0f} |")
     lines += ["", "Every run:", "",
-              "| encryption processes | reminders sent | seconds | sends/s | encryption-only /s "
+              "| database | encryption processes | reminders sent | seconds | sends/s "
+              "| encryption-only /s "
               "(before, after) | ratio | worker CPU per message | push service CPU per "
               "message | worker peak RSS | VAPID tokens | bodies verified |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for run_ in results["runs"]:
         before, after = run_["encryption_rates"]
         lines.append(
-            f"| {run_['encrypt_processes']} | {run_['sent']:,} | {run_['seconds']:.2f} | "
+            f"| {run_['database']} | {run_['encrypt_processes']} | {run_['sent']:,} | "
+            f"{run_['seconds']:.2f} | "
             f"{run_['rate']:,.0f} | {before:,.0f}, {after:,.0f} | {run_['ratio']:.2f} | "
             f"{1e6 * run_['cpu_seconds'] / run_['sent']:.0f} µs | "
             f"{1e6 * run_['service_cpu_seconds'] / run_['sent']:.0f} µs | "
@@ -358,9 +402,14 @@ def main() -> None:
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--processes", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--repeats", type=int, default=3, help="runs of each setting")
+    parser.add_argument("--postgres", metavar="URL", help="also run on PostgreSQL: a server "
+                        "URL (postgresql://user@host:port/db) where a database may be created")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/")
     args = parser.parse_args()
     results = run(args.reminders, args.processes, args.repeats)
+    if args.postgres:
+        results["runs"] += run(args.reminders, args.processes, args.repeats,
+                               args.postgres)["runs"]
     if not args.no_write:
         write_report(results)
 
