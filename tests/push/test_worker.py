@@ -125,6 +125,28 @@ def test_with_an_encryption_process_every_batch_is_sent_once(
     assert {token for _id, token in arrived} == {d.endpoint.rsplit("/", 1)[1] for d in devices}
 
 
+@pytest.mark.parametrize("noticed", [True, False], ids=["pool-marked-broken", "just-killed"])
+def test_a_dead_encryption_process_is_replaced_and_nothing_is_lost(
+        app, db, world, make_device, dispatcher, fake_push, clock, noticed):
+    make_device(world.participant_a)
+    queue_tests(db, world.participant_a, clock, 25)
+    app.config.update(PUSH_ENCRYPT_PROCESSES=1, REMINDERS_BATCH_SIZE=10)
+    worker = dispatcher()
+    pool = worker.sender._pool
+    pool.submit(int).result(timeout=60)  # the process is up
+    for process in list(pool._processes.values()):
+        os.kill(process.pid, signal.SIGKILL)  # killed: out of memory, an operator's mistake
+    if noticed:
+        deadline = time.monotonic() + 30
+        while not pool._broken and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert pool._broken
+    stats = worker.run_once(plan=False)
+    assert (stats.claimed, stats.sent) == (25, 25)
+    assert fake_push.errors == [] and sorted(fake_push.ids()) == sorted(set(fake_push.ids()))
+    assert worker.sender._pool is not pool or not noticed  # new processes for the next batch
+
+
 def test_a_dead_workers_claim_is_retried_after_its_lease(db, world, make_device, dispatcher,
                                                         fake_push, clock, app):
     make_device(world.participant_a)

@@ -22,6 +22,7 @@ see ../shared/PUSH.md.
 """
 
 import asyncio
+import logging
 import multiprocessing
 import queue
 import socket
@@ -30,6 +31,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -40,6 +42,8 @@ from app.services.push.endpoints import BlockedAddress, InvalidSubscription, che
 from app.services.push.http import HttpClient
 from app.services.push.payload import MAX_ENCRYPTED_BYTES
 from app.services.push.vapid import VapidSigner
+
+log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT = 5.0
 TOTAL_TIMEOUT = 10.0
@@ -144,10 +148,8 @@ class Sender:
         self._timeouts = (connect_timeout, total_timeout)
         self._ssl_context = ssl_context
         self._session: HttpClient | None = None
-        # spawn, not fork: a forked child would share the worker's database connections
-        self._pool = ProcessPoolExecutor(
-            encrypt_processes, mp_context=multiprocessing.get_context("spawn")
-        ) if encrypt_processes > 0 else None
+        self._encrypt_processes = encrypt_processes
+        self._pool = self._new_pool(encrypt_processes) if encrypt_processes > 0 else None
         self._origins: dict[str, str | InvalidSubscription] = {}
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="push-sender",
@@ -155,6 +157,11 @@ class Sender:
         self._thread.start()
 
     # --- lifecycle ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _new_pool(processes: int) -> ProcessPoolExecutor:
+        # spawn, not fork: a forked child would share the worker's database connections
+        return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
 
     async def _open_session(self) -> HttpClient:
         if self._session is None:
@@ -195,8 +202,17 @@ class Sender:
         messages are sent and recorded, instead of waiting for it. None without processes."""
         if self._pool is None or not jobs:
             return None
-        return [self._pool.submit(encrypt_many, [(j.p256dh, j.auth, j.payload) for j in part])
-                for part in (jobs[i:i + ENCRYPT_CHUNK] for i in range(0, len(jobs), ENCRYPT_CHUNK))]
+        parts = [[(j.p256dh, j.auth, j.payload) for j in jobs[i:i + ENCRYPT_CHUNK]]
+                 for i in range(0, len(jobs), ENCRYPT_CHUNK)]
+        try:
+            return [self._pool.submit(encrypt_many, part) for part in parts]
+        except BrokenProcessPool:
+            # An encryption process died (killed, out of memory): start new ones rather than
+            # leave the worker unable to send until someone restarts it.
+            log.warning("an encryption process died; starting new ones")
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new_pool(self._encrypt_processes)
+            return [self._pool.submit(encrypt_many, part) for part in parts]
 
     def start(self, jobs: list[PushJob], encrypted: list[Future] | None = None) -> "_Sending":
         """Begin sending in the loop thread (with the bodies `encrypt_ahead` started, if
@@ -257,7 +273,11 @@ class Sender:
                 chunks = [asyncio.wrap_future(future) for future in encrypted]
                 for index, chunk in enumerate(chunks):
                     part = jobs[index * ENCRYPT_CHUNK:(index + 1) * ENCRYPT_CHUNK]
-                    for job, body in zip(part, await chunk, strict=True):
+                    try:
+                        bodies = await chunk
+                    except BrokenProcessPool:  # encrypted here instead; new processes next time
+                        bodies = [None] * len(part)
+                    for job, body in zip(part, bodies, strict=True):
                         waiting.put_nowait((job, body))
             for _ in senders:
                 waiting.put_nowait((None, None))
