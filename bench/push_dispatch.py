@@ -362,8 +362,10 @@ push-service origin), posts and records every reminder in SQLite. The local push
 in its own process on the same two cores; it only finds where each request ends and answers
 201. Afterwards every body is decrypted with its device's key and every message checked as the
 tests' fake push service checks it (VAPID signature, audience, expiry, subject, headers),
-outside the timing. Worker CPU and peak RSS are the worker process's own (an encryption process
-adds about 230 µs of CPU per message here, the encryption itself, and about 40 MiB).
+outside the timing. Worker CPU and peak RSS (VmHWM) are the worker process's own (an encryption
+process adds about 230 µs of CPU per message here, the encryption itself, and about 40 MiB).
+On PostgreSQL (`--postgres`: a fresh database on the local server for each run) part of the
+database work moves into the server's processes, which share the same two cores.
 
 Where a message's CPU goes in the worker process (measured separately on this machine, which
 encrypts at about 4,400 messages a second, 230 µs each): the database side, measured with the
