@@ -367,8 +367,9 @@ process adds about 230 µs of CPU per message here, the encryption itself, and a
 On PostgreSQL (`--postgres`: a fresh database on the local server for each run) part of the
 database work moves into the server's processes, which share the same two cores.
 
-Where a message's CPU goes in the worker process (measured separately on this machine, which
-encrypts at about 4,400 messages a second, 230 µs each): the database side, measured with the
+Where a message's CPU goes in the worker process (measured separately on this machine on a
+calm stretch, when it encrypts about 4,400 messages a second, 230 µs each; on a busy one, as in
+some runs above, everything is slower): the database side, measured with the
 sender replaced by one that answers at once, about 95-105 µs (claiming; one query for the
 devices, languages and app names; building the payload and Topic; recording the delivery, the
 row's new state and the device's last delivery with one `executemany` per statement, 250 rows a
