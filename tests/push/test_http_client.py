@@ -94,6 +94,19 @@ def run(coroutine):
 OK = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
 
 
+def two_posts(answers, **server_options):
+    """Two POSTs in a row to a canned server: (first answer, second answer, connections)."""
+    async def scenario():
+        async with CannedServer(answers, **server_options) as server:
+            http = client()
+            first = await http.post(server.url, {}, b"x")
+            second = await http.post(server.url, {}, b"y")
+            await http.close()
+            return first, second, server.connections
+
+    return run(scenario())
+
+
 def test_posts_and_reuses_the_connection():
     async def scenario():
         async with CannedServer([OK, OK, OK]) as server:
@@ -125,15 +138,7 @@ def test_posts_and_reuses_the_connection():
      b"HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\nok", 202, {"content-length": "2"}),
 ])
 def test_reads_every_kind_of_answer(answer, status, headers):
-    async def scenario():
-        async with CannedServer([answer, OK]) as server:
-            http = client()
-            first = await http.post(server.url, {}, b"x")
-            second = await http.post(server.url, {}, b"y")  # the connection is still usable
-            await http.close()
-            return first, second, server.connections
-
-    first, second, connections = run(scenario())
+    first, second, connections = two_posts([answer, OK])  # the connection is still usable
     assert first.status == status and second.status == 201
     assert all(first.headers[k] == v for k, v in headers.items())
     assert connections == 1
@@ -145,15 +150,7 @@ def test_reads_every_kind_of_answer(answer, status, headers):
     b"HTTP/1.1 500 Oops\r\n\r\nno length, ends with the connection",
 ])
 def test_a_connection_the_server_closes_is_not_reused(answer):
-    async def scenario():
-        async with CannedServer([answer, OK], close_after={1}) as server:
-            http = client()
-            first = await http.post(server.url, {}, b"x")
-            second = await http.post(server.url, {}, b"y")
-            await http.close()
-            return first, second, server.connections
-
-    first, second, connections = run(scenario())
+    first, second, connections = two_posts([answer, OK], close_after={1})
     assert second.status == 201 and connections == 2
 
 
@@ -240,15 +237,7 @@ def test_a_silent_server_times_out():
     b"Content-Length: 7\r\n\r\nexpired",
 ])
 def test_answers_arriving_a_byte_at_a_time(answer):
-    async def scenario():
-        async with CannedServer([answer, OK], dribble=True) as server:
-            http = client()
-            first = await http.post(server.url, {}, b"x")
-            second = await http.post(server.url, {}, b"y")
-            await http.close()
-            return first, second, server.connections
-
-    first, second, connections = run(scenario())
+    first, second, connections = two_posts([answer, OK], dribble=True)
     assert (first.status, first.headers["retry-after"]) == (429, "30")
     assert second.status == 201 and connections == 1
 
@@ -305,15 +294,7 @@ def test_a_dropped_idle_connection_is_replaced_only_once():
 
 
 def test_bytes_after_the_answer_mean_the_connection_is_not_reused():
-    async def scenario():
-        async with CannedServer([OK + b"HTTP/1.1 200 stale\r\n\r\n", OK]) as server:
-            http = client()
-            first = await http.post(server.url, {}, b"x")
-            second = await http.post(server.url, {}, b"y")
-            await http.close()
-            return first, second, server.connections
-
-    first, second, connections = run(scenario())
+    first, second, connections = two_posts([OK + b"HTTP/1.1 200 stale\r\n\r\n", OK])
     assert first.status == second.status == 201 and connections == 2
 
 
