@@ -105,7 +105,7 @@ def _fill(database: str, instance: Path, count: int, origin: str) -> dict:
 
     from app.extensions import db
     from app.models import PushSubscription, Reminder, ReminderStatus, Role, User
-    from app.services.push.vapid import b64url
+    from app.push.vapid import b64url
 
     app = _app(database, instance)
     keys = {}
@@ -143,7 +143,7 @@ def _fill(database: str, instance: Path, count: int, origin: str) -> dict:
 
 def _worker(database: str, instance: str, processes: int) -> None:
     from app.extensions import db
-    from app.services.push.dispatcher import Dispatcher, tune_garbage_collector
+    from app.push.dispatcher import Dispatcher, tune_garbage_collector
 
     app = _app(database, Path(instance), processes)
     with app.app_context():
@@ -183,8 +183,8 @@ def _encryption_rate(samples: int = 3000) -> float:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from app.services.push.crypto import encrypt
-    from app.services.push.vapid import b64url
+    from app.push.crypto import encrypt
+    from app.push.vapid import b64url
 
     private = ec.generate_private_key(ec.SECP256R1())
     public = b64url(private.public_key().public_bytes(
@@ -254,7 +254,7 @@ def _one_run(count: int, processes: int, postgres: str | None) -> dict:
     """Fill a fresh database, send everything with a worker process, check what arrived."""
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from app.services.push.vapid import private_key_pem, public_key_b64
+    from app.push.vapid import private_key_pem, public_key_b64
 
     with tempfile.TemporaryDirectory(prefix="trellis-bench-") as folder, \
             _database(Path(folder), postgres) as database:

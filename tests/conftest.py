@@ -21,6 +21,9 @@ from app.extensions import limiter
 from app.models import Consent, Enrolment, LevelOfCare, Program, Role, User
 from config import TestingConfig
 
+#: Browser fixtures (live server, Chromium, axe) for browser tests in any capability's folder.
+pytest_plugins = ["tests.browser.fixtures"]
+
 PASSWORD = "correct horse battery staple"
 #: Staff made by the factories have this second-factor secret.
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -4,8 +4,6 @@ from flask import Flask
 
 from app.cli.audit import audit_cli
 from app.cli.demo import demo_cli
-from app.cli.push import push_cli
-from app.cli.reminders import reminders_cli
 from app.cli.users import users_cli
 
 
@@ -14,5 +12,3 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(audit_cli)
-    app.cli.add_command(reminders_cli)
-    app.cli.add_command(push_cli)

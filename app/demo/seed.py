@@ -6,10 +6,10 @@ import sqlalchemy as sa
 
 from app.database import utcnow
 from app.demo.checkins_seed import seed_checkins
-from app.demo.push_seed import seed_push
 from app.demo.schedule_seed import seed_schedule
 from app.extensions import db
 from app.models import Enrolment, LevelOfCare, Program, Role, User
+from app.push.demo import seed_push
 from app.security.passwords import hash_password
 from app.services import accounts, enrolments
 

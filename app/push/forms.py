@@ -7,8 +7,8 @@ from wtforms.validators import InputRequired
 
 from app.admin.forms import MultiCheckboxField
 from app.forms import options
-from app.services.push.kinds import KINDS, participant_detail_kinds
-from app.services.push.preferences import in_quiet_hours
+from app.push.kinds import KINDS, participant_detail_kinds
+from app.push.preferences import in_quiet_hours
 
 _TIME = _l("Enter a time such as 18:00.")
 

@@ -14,10 +14,9 @@ from itsdangerous import BadSignature, SignatureExpired
 
 from app.extensions import csrf, db
 from app.models import PushSubscription, Reminder, Role, User
-from app.push import public_bp
-from app.services.push import actions, payload, subscriptions
-from app.services.push.endpoints import InvalidSubscription
-from app.services.push.vapid import VapidConfigError, keys
+from app.push import actions, payload, public_bp, subscriptions
+from app.push.endpoints import InvalidSubscription
+from app.push.vapid import VapidConfigError, keys
 
 
 @public_bp.route("/sw.js")

@@ -13,15 +13,14 @@ from flask_login import current_user
 
 from app.database import utcnow
 from app.extensions import db
-from app.push import bp
+from app.push import actions, bp, planner, subscriptions
+from app.push.endpoints import InvalidSubscription
 from app.push.forms import PreferencesForm
+from app.push.kinds import KINDS
+from app.push.preferences import preferences_for, save_preferences
+from app.push.triggers import checked_in_on
+from app.push.vapid import keys
 from app.services.care_team import participant_zone
-from app.services.push import actions, planner, subscriptions
-from app.services.push.endpoints import InvalidSubscription
-from app.services.push.kinds import KINDS
-from app.services.push.preferences import preferences_for, save_preferences
-from app.services.push.triggers import checked_in_on
-from app.services.push.vapid import keys
 from app.services.scope import get_own_push_device
 
 NO_QUIET_HOURS = time(0, 0)

@@ -7,8 +7,8 @@ from flask_login import current_user
 from app.extensions import db
 from app.push import staff_bp
 from app.push.forms import StaffPreferencesForm
+from app.push.preferences import preferences_for, save_preferences
 from app.push.routes import device_context, queue_test, remove_own_device, store_subscription
-from app.services.push.preferences import preferences_for, save_preferences
 
 
 def _staff_page(form: StaffPreferencesForm, status: int = 200):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from app.models import Checkin, SafetyAlert
 from app.services import safety
-from tests.browser.conftest import settle
+from tests.browser.fixtures import settle
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@
 import pytest
 
 from app.services import safety_plans
-from tests.browser.conftest import settle
+from tests.browser.fixtures import settle
 
 pytestmark = pytest.mark.browser
 

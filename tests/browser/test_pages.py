@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models import Role
-from tests.browser.conftest import settle
+from tests.browser.fixtures import settle
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import settle
+from tests.browser.fixtures import settle
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import Attendance, AttendanceStatus, SessionKind
 from app.services import session_series
 from app.services.session_series import SeriesDetails
-from tests.browser.conftest import settle
+from tests.browser.fixtures import settle
 
 pytestmark = pytest.mark.browser
 

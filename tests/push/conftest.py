@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.services.push import subscriptions
-from app.services.push.dispatcher import Dispatcher
-from app.services.push.vapid import keys
+from app.push import subscriptions
+from app.push.dispatcher import Dispatcher
+from app.push.vapid import keys
 from tests.push.fake_push_service import FakePushService
 
 ANDROID_CHROME = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like "

@@ -6,8 +6,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.models import Reminder, ReminderStatus, SafetyAlert
+from app.push import planner
 from app.services import safety
-from app.services.push import planner
 
 
 def _raise_alert(check_in, participant, clock):

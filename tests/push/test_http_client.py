@@ -13,9 +13,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from app.services.push import http as http_module
-from app.services.push.endpoints import BlockedAddress
-from app.services.push.http import MAX_BODY, HttpClient, HttpError
+from app.push import http as http_module
+from app.push.endpoints import BlockedAddress
+from app.push.http import MAX_BODY, HttpClient, HttpError
 
 
 class CannedServer:

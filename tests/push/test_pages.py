@@ -11,8 +11,8 @@ from app.models import (
     ReminderPreference,
     ReminderStatus,
 )
-from app.services.push import actions, subscriptions
-from app.services.push.vapid import keys
+from app.push import actions, subscriptions
+from app.push.vapid import keys
 from tests.conftest import csrf_token, post_form
 from tests.push.conftest import ANDROID_CHROME, pending
 
@@ -187,7 +187,7 @@ def test_a_checkin_time_in_quiet_hours_is_refused_and_the_form_keeps_what_was_ty
 
 
 def test_snooze_from_the_page_after_the_checkin_reminder(client, db, world, login_as, clock):
-    from app.services.push import outbox
+    from app.push import outbox
 
     now = clock()
     outbox.add(world.participant_a.id, "checkin", "checkin:x", now - timedelta(minutes=5),
@@ -249,7 +249,7 @@ def test_the_service_worker_resubscribes_with_its_device_token(client, db, world
 
 
 def test_a_snooze_from_the_notification_needs_its_signed_token(client, db, world, clock):
-    from app.services.push import outbox, payload
+    from app.push import outbox, payload
 
     now = clock()
     outbox.add(world.participant_a.id, "checkin", "checkin:y", now, now + timedelta(hours=4),

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from app.models import LevelOfCare, Reminder, SafetyAlert, SessionKind
+from app.push import actions, kinds
+from app.push.preferences import save_preferences
 from app.services import session_series
-from app.services.push import actions, kinds
-from app.services.push.preferences import save_preferences
 from app.services.schedule import find_occurrence
 
 NY = ZoneInfo("America/New_York")

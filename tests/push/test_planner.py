@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from app.database import utcnow
 from app.models import Checkin, Enrolment, EnrolmentStatus, Reminder, ReminderStatus
+from app.push import planner
+from app.push.preferences import save_preferences
 from app.services import session_series
-from app.services.push import planner
-from app.services.push.preferences import save_preferences
 from app.services.schedule import find_occurrence
 from tests.push.conftest import pending
 

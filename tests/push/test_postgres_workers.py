@@ -21,7 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Reminder, ReminderStatus
-from app.services.push import actions
+from app.push import actions
 from tests.push.test_worker import start_worker, worker_env
 
 pytestmark = pytest.mark.postgres

@@ -14,9 +14,9 @@ from app.models import (
     ReminderDelivery,
     ReminderStatus,
 )
-from app.services.push import actions, outbox, payload
-from app.services.push.batch import BACKOFF_BASE, backoff
-from app.services.push.sender import parse_retry_after
+from app.push import actions, outbox, payload
+from app.push.batch import BACKOFF_BASE, backoff
+from app.push.sender import parse_retry_after
 from tests.push.fake_push_service import FakePushService
 
 
@@ -167,8 +167,8 @@ def test_backoff_is_jittered():
 
 
 def test_no_answer_in_time_is_retried(db, world, make_device, dispatcher, fake_push, clock):
-    from app.services.push.sender import Sender
-    from app.services.push.vapid import VapidSigner, keys
+    from app.push.sender import Sender
+    from app.push.vapid import VapidSigner, keys
 
     make_device(world.participant_a)
     fake_push.delay = 1.0
@@ -252,8 +252,8 @@ def test_real_payloads_fit_the_smallest_push_service_limit(db, world, make_devic
 
 def test_the_sender_refuses_an_encrypted_body_over_the_limit(db, world, make_device, dispatcher,
                                                             fake_push, clock):
-    from app.services.push.sender import Sender
-    from app.services.push.vapid import VapidSigner, keys
+    from app.push.sender import Sender
+    from app.push.vapid import VapidSigner, keys
 
     make_device(world.participant_a)
     row = _queue_test(db, world.participant_a, clock)

@@ -7,12 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import DeliveryOutcome, PushSubscription, Reminder, ReminderDelivery
-from app.services.push import actions, subscriptions
-from app.services.push.endpoints import (
-    InvalidSubscription,
-    address_allowed,
-    check_endpoint,
-)
+from app.push import actions, subscriptions
+from app.push.endpoints import InvalidSubscription, address_allowed, check_endpoint
 from tests.conftest import csrf_token
 
 KEYS = {"p256dh": "BGsX0fLhLEJH-Lzm5WOkQPJ3A32BLeszoPShOUXYmMKWT-NC4v4af5uO5-tKfA-"

@@ -7,9 +7,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from app import create_app
-from app.services.push import vapid
-from app.services.push.dispatcher import Dispatcher
-from app.services.push.vapid import VapidConfigError, VapidSigner, check_subject
+from app.push import vapid
+from app.push.dispatcher import Dispatcher
+from app.push.vapid import VapidConfigError, VapidSigner, check_subject
 from config import ProductionConfig, TestingConfig
 from tests.push.fake_push_service import b64url_decode
 
@@ -121,7 +121,7 @@ def test_signed_headers_are_cached_per_origin_and_renewed_with_under_an_hour_lef
 
 def test_one_signature_per_origin_across_many_sends(db, world, make_device, dispatcher,
                                                      fake_push, clock):
-    from app.services.push import actions
+    from app.push import actions
 
     for _ in range(5):
         make_device(world.participant_a)

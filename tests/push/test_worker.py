@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import PushSubscription, Reminder, ReminderDelivery, ReminderStatus, WorkerLock
-from app.services.push import actions, outbox
-from app.services.push.vapid import keys, private_key_pem
+from app.push import actions, outbox
+from app.push.vapid import keys, private_key_pem
 from tests.conftest import is_postgres
 
 ROOT = Path(__file__).resolve().parents[2]

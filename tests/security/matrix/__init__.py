@@ -8,7 +8,8 @@ marks administrative objects of program A (invites), which admins manage in ever
 Add a feature by importing its module into FEATURES.
 """
 
-from tests.security.matrix import checkins, foundation, push, schedule
+from tests.push import matrix as push
+from tests.security.matrix import checkins, foundation, schedule
 
 FEATURES = [foundation, checkins, schedule, push]
 

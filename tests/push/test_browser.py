@@ -23,9 +23,9 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.models import PushSubscription
-from app.services.push import kinds, payload
-from app.services.push.vapid import keys
-from tests.browser.conftest import settle
+from app.push import kinds, payload
+from app.push.vapid import keys
+from tests.browser.fixtures import settle
 from tests.push.fake_push_service import FakePushService
 
 pytestmark = pytest.mark.browser

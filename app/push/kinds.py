@@ -20,8 +20,8 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.services.push import triggers
-from app.services.push.vapid import b64url
+from app.push import triggers
+from app.push.vapid import b64url
 
 #: The lock-screen text when the person has not chosen details (CLINICAL.md, Tone).
 DISCREET_BODY = _l("You have a reminder")

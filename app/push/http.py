@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import SplitResult, urlsplit
 
-from app.services.push.endpoints import check_resolved
+from app.push.endpoints import check_resolved
 
 #: Largest answer head and body read (push services answer with a few hundred bytes).
 MAX_HEAD = 32 * 1024

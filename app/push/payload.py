@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import force_locale
 from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 
-from app.services.push.kinds import Kind
+from app.push.kinds import Kind
 
 #: Largest encrypted body sent: below the 4096 bytes of the standard, because Firefox on
 #: Android refuses bodies over about 3 KB.

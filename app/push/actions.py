@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from app.database import utcnow
 from app.extensions import db
 from app.models import PushSubscription, Reminder, ReminderStatus, User
+from app.push import outbox
+from app.push.kinds import KINDS
+from app.push.payload import SNOOZE_MINUTES
+from app.push.triggers import app_path
 from app.services.care_team import participant_zone
-from app.services.push import outbox
-from app.services.push.kinds import KINDS
-from app.services.push.payload import SNOOZE_MINUTES
-from app.services.push.triggers import app_path
 
 
 def send_test(user: User, subscription: PushSubscription | None = None,

@@ -20,12 +20,12 @@ from flask import Flask
 
 from app.database import utcnow
 from app.extensions import db
-from app.services.push import outbox, planner
-from app.services.push.batch import Batch, BatchStats
-from app.services.push.endpoints import extra_hosts
-from app.services.push.sender import Sender
-from app.services.push.triggers import app_path
-from app.services.push.vapid import VapidSigner, check_configuration, keys
+from app.push import outbox, planner
+from app.push.batch import Batch, BatchStats
+from app.push.endpoints import extra_hosts
+from app.push.sender import Sender
+from app.push.triggers import app_path
+from app.push.vapid import VapidSigner, check_configuration, keys
 
 log = logging.getLogger(__name__)
 

@@ -32,10 +32,10 @@ from app.models import (
     SafetyAlert,
     User,
 )
-from app.services.push import outbox, payload
-from app.services.push.kinds import KINDS
-from app.services.push.outbox import in_ids
-from app.services.push.sender import PushJob, PushResult, ttl_seconds
+from app.push import outbox, payload
+from app.push.kinds import KINDS
+from app.push.outbox import in_ids
+from app.push.sender import PushJob, PushResult, ttl_seconds
 
 log = logging.getLogger(__name__)
 

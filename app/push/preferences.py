@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from app.database import utcnow
 from app.extensions import db
 from app.models import ReminderPreference, User
-from app.services.push.triggers import local_to_utc
+from app.push.triggers import local_to_utc
 
 #: What a participant can choose for the session reminder (minutes before; 0 is off).
 SESSION_LEADS = (15, 30, 60, 120)

@@ -13,8 +13,8 @@ from itsdangerous import BadSignature
 from app.database import utcnow
 from app.extensions import db
 from app.models import DeliveryOutcome, PushSubscription, Reminder, ReminderDelivery, User
-from app.services.push.endpoints import InvalidSubscription, check_endpoint, check_keys, extra_hosts
-from app.services.push.payload import device_serializer
+from app.push.endpoints import InvalidSubscription, check_endpoint, check_keys, extra_hosts
+from app.push.payload import device_serializer
 
 #: What each delivery outcome means, in the words the person sees on Me → Reminders.
 OUTCOME_TEXT = {

@@ -1,7 +1,7 @@
 """Access expectations for push reminders: Me → Reminders, staff devices, the service worker."""
 
+from app.push import subscriptions
 from app.security.access import Rule
-from app.services.push import subscriptions
 
 EXPECTED = {
     "push.reminders": (Rule.PARTICIPANT, None),

@@ -7,9 +7,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.database import utcnow
-from app.services.push import planner
-from app.services.push.dispatcher import Dispatcher, tune_garbage_collector
-from app.services.push.vapid import VapidConfigError
+from app.push import planner
+from app.push.dispatcher import Dispatcher, tune_garbage_collector
+from app.push.vapid import VapidConfigError
 
 reminders_cli = AppGroup("reminders", help="Plan and send push reminders.")
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask_babel import lazy_gettext as _l
 
-from app.services.push.vapid import b64url_decode
+from app.push.vapid import b64url_decode
 
 #: Push services of the browsers people use, by the name stored on a subscription.
 KNOWN_PUSH_SERVICES = {

@@ -37,11 +37,11 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from app.models import DeliveryOutcome
-from app.services.push.crypto import encrypt, encrypt_many
-from app.services.push.endpoints import BlockedAddress, InvalidSubscription, check_endpoint
-from app.services.push.http import HttpClient
-from app.services.push.payload import MAX_ENCRYPTED_BYTES
-from app.services.push.vapid import VapidSigner
+from app.push.crypto import encrypt, encrypt_many
+from app.push.endpoints import BlockedAddress, InvalidSubscription, check_endpoint
+from app.push.http import HttpClient
+from app.push.payload import MAX_ENCRYPTED_BYTES
+from app.push.vapid import VapidSigner
 
 log = logging.getLogger(__name__)
 

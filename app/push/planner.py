@@ -18,12 +18,12 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import PushSubscription, Reminder, ReminderStatus, Role, User
+from app.push import outbox
+from app.push.kinds import KINDS
+from app.push.preferences import after_quiet_hours, preferences_for
+from app.push.triggers import Desired, PlanContext
 from app.services.care_team import participant_zone
 from app.services.enrolments import current_enrolment
-from app.services.push import outbox
-from app.services.push.kinds import KINDS
-from app.services.push.preferences import after_quiet_hours, preferences_for
-from app.services.push.triggers import Desired, PlanContext
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from flask.cli import AppGroup
 from app.database import utcnow
 from app.extensions import db
 from app.models import PushSubscription, Reminder, ReminderDelivery
+from app.push import actions
+from app.push.vapid import VapidConfigError, b64url, keys, public_key_b64
 from app.services import accounts
-from app.services.push import actions
-from app.services.push.vapid import VapidConfigError, b64url, keys, public_key_b64
 
 push_cli = AppGroup("push", help="Web Push keys, devices and a test message.")
 
