@@ -1,10 +1,28 @@
 """Trellis: the application factory."""
 
+from importlib import import_module
 from typing import Any
 
 from flask import Flask
 
 from config import INSTANCE_DIR, Config, config_from_environment
+
+#: The packages that make up Trellis, each registered through its `register(app)`: security
+#: first (its hooks guard every request), then the capabilities, then the audience shells that
+#: compose them into each audience's navigation and home pages.
+CAPABILITIES = (
+    "app.security",
+    "app.auth",
+    "app.checkins",
+    "app.api",
+    "app.schedule",
+    "app.push",
+    "app.cli",
+    "app.public",
+    "app.participant",
+    "app.clinician",
+    "app.admin",
+)
 
 
 def create_app(
@@ -32,7 +50,6 @@ def create_app(
 
     from app import database, errors, i18n, logging_setup, templating
     from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
-    from app.security import headers, sessions
 
     db.init_app(app)
     database.init_app(app)
@@ -52,57 +69,8 @@ def create_app(
     limiter.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
-    headers.init_app(app)
     errors.init_app(app)
     logging_setup.init_app(app)
-    from app.services import audit
-
-    audit.init_app(app)
-    app.before_request(sessions.enforce_timeouts)
-
-    from app.security.access import enforce_access
-
-    app.before_request(enforce_access)
-    _register_blueprints(app)
-
-    from app.cli import register_commands
-
-    register_commands(app)
+    for package in CAPABILITIES:
+        import_module(package).register(app)
     return app
-
-
-def _register_blueprints(app: Flask) -> None:
-    from app.admin import bp as admin_bp
-    from app.auth import bp as auth_bp
-    from app.clinician import bp as clinician_bp
-    from app.participant import bp as participant_bp
-    from app.public import bp as public_bp
-
-    app.register_blueprint(public_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(participant_bp)
-    app.register_blueprint(clinician_bp, url_prefix="/clinician")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    _register_checkins(app)
-    _register_schedule(app)
-    from app import push
-
-    push.register(app)
-
-
-def _register_schedule(app: Flask) -> None:
-    from app.schedule import bp as schedule_bp
-    from app.schedule import staff_bp as sessions_bp
-
-    app.register_blueprint(schedule_bp)
-    app.register_blueprint(sessions_bp, url_prefix="/clinician/sessions")
-
-
-def _register_checkins(app: Flask) -> None:
-    from app import checkins
-    from app.api import bp as api_bp
-
-    app.register_blueprint(checkins.bp)
-    app.register_blueprint(checkins.staff_bp, url_prefix="/clinician")
-    app.register_blueprint(checkins.admin_bp, url_prefix="/admin")
-    app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -1,10 +1,15 @@
 """Program administration: programs, clinicians, enrolments and transitions."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 from app.security.access import Rule, blueprint_access
 
 bp = Blueprint("admin", __name__)
 blueprint_access(bp, Rule.ADMIN)
 
-from app.admin import audit_routes, break_glass_routes, routes  # noqa: E402,F401
+
+def register(app: Flask) -> None:
+    """Attach the views and register the blueprint under /admin."""
+    from app.admin import break_glass_routes, routes  # noqa: F401
+
+    app.register_blueprint(bp, url_prefix="/admin")

@@ -24,9 +24,10 @@ from app.models import (
     Role,
     User,
 )
-from app.services import accounts, audit, enrolments, invites, mfa
+from app.security import audit
+from app.security.audit import Action
+from app.services import accounts, enrolments, invites, mfa
 from app.services.accounts import AccountError
-from app.services.audit import Action
 from app.services.enrolments import EnrolmentError
 from app.services.scope import get_or_404
 

@@ -5,8 +5,13 @@ Each view declares its own access rule. Errors are JSON: app/errors.py answers J
 {"errors": {"field": "message"}}.
 """
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("api", __name__)
 
-from app.api import checkins  # noqa: E402,F401
+
+def register(app: Flask) -> None:
+    """Attach the views and register the blueprint under /api/v1."""
+    from app.api import checkins  # noqa: F401
+
+    app.register_blueprint(bp, url_prefix="/api/v1")

@@ -1,7 +1,12 @@
 """Sign in, sign out, invites."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("auth", __name__)
 
-from app.auth import mfa_routes, routes  # noqa: E402,F401
+
+def register(app: Flask) -> None:
+    """Attach the views and register the blueprint."""
+    from app.auth import mfa_routes, routes  # noqa: F401
+
+    app.register_blueprint(bp)

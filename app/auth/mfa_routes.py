@@ -6,14 +6,14 @@ from flask_login import current_user
 
 from app.auth import bp
 from app.auth.forms import EnrolSecondFactorForm, SecondFactorForm
-from app.auth.routes import home_for, safe_next
 from app.database import utcnow
 from app.extensions import db
-from app.security import throttle
+from app.security import audit, throttle
 from app.security.access import Rule, access
+from app.security.audit import Action
+from app.security.redirects import home_for, safe_next
 from app.security.sessions import end_session, mfa_verified, start_session
-from app.services import audit, mfa
-from app.services.audit import Action
+from app.services import mfa
 
 #: Session key of the secret shown while enrolling, until a code confirms it.
 PENDING_SECRET = "mfa_pending_secret"  # noqa: S105 - a session key name

@@ -1,7 +1,5 @@
 """Sign-in, sign-out and invite acceptance."""
 
-from urllib.parse import urlsplit
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,33 +8,13 @@ from app.auth import bp
 from app.auth.forms import SetPasswordForm, SignInForm
 from app.database import utcnow
 from app.extensions import db
-from app.models import Role, User
+from app.security import audit
 from app.security.access import Rule, access
+from app.security.audit import Action
+from app.security.redirects import home_for, safe_next
 from app.security.sessions import end_session, mfa_verified, start_session
-from app.services import accounts, audit, invites
+from app.services import accounts, invites
 from app.services.accounts import AccountError
-from app.services.audit import Action
-
-
-def home_for(user: User) -> str:
-    """Where a person lands after signing in."""
-    if user.role == Role.ADMIN:
-        return url_for("admin.home")
-    if user.role == Role.CLINICIAN:
-        return url_for("clinician.home")
-    return url_for("participant.today")
-
-
-def safe_next(target: str | None) -> str | None:
-    """Accept only a path on this site, never another origin (`//evil`, `\\\\evil`, `https:`)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    if "\\" in target or any(ord(c) < 32 for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 @bp.route("/signin", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ Three blueprints, one per audience: `checkins` (the participant's pages), `check
 /admin: what each program asks).
 """
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 from app.security.access import Rule, blueprint_access
 
@@ -19,12 +19,19 @@ blueprint_access(staff_bp, Rule.STAFF)
 admin_bp = Blueprint("checkins_admin", __name__)
 blueprint_access(admin_bp, Rule.ADMIN)
 
-from app.checkins import (  # noqa: E402,F401
-    admin_routes,
-    plan_routes,
-    progress_routes,
-    routes,
-    scale_routes,
-    staff_routes,
-    template_globals,
-)
+
+def register(app: Flask) -> None:
+    """Attach the views and register the blueprints."""
+    from app.checkins import (  # noqa: F401
+        admin_routes,
+        plan_routes,
+        progress_routes,
+        routes,
+        scale_routes,
+        staff_routes,
+        template_globals,
+    )
+
+    app.register_blueprint(bp)
+    app.register_blueprint(staff_bp, url_prefix="/clinician")
+    app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -9,8 +9,9 @@ from app.checkins.forms import CheckinSettingsForm
 from app.extensions import db
 from app.forms import options
 from app.models import Program
-from app.services import audit, checkin_settings
-from app.services.audit import Action
+from app.security import audit
+from app.security.audit import Action
+from app.services import checkin_settings
 from app.services.checkin_items import ITEMS_BY_KEY, OPTIONAL_KEYS
 from app.services.scales import SCALES
 from app.services.scope import get_or_404

@@ -8,8 +8,9 @@ from app.checkins import staff_bp
 from app.checkins.forms import AcknowledgeForm
 from app.checkins.plan_routes import plan_form
 from app.extensions import db
-from app.services import audit, safety, safety_plans, scope
-from app.services.audit import Action
+from app.security import audit
+from app.security.audit import Action
+from app.services import safety, safety_plans, scope
 from app.services.safety_plans import SECTIONS
 from app.templating import render
 

@@ -7,8 +7,9 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Role
-from app.services import accounts, audit
-from app.services.audit import Action
+from app.security import audit
+from app.security.audit import Action
+from app.services import accounts
 
 users_cli = AppGroup("users", help="Create and deactivate accounts.")
 

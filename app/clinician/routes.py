@@ -11,9 +11,10 @@ from app.database import utcnow
 from app.extensions import db
 from app.forms import options
 from app.models import Enrolment, EnrolmentStatus, EnrolmentTransition, Invite, Role, User
-from app.services import audit, break_glass, checkin_review, invites, safety, scope
+from app.security import audit
+from app.security.audit import Action
+from app.services import break_glass, checkin_review, invites, safety, scope
 from app.services.accounts import AccountError
-from app.services.audit import Action
 
 
 @bp.route("/")

@@ -4,17 +4,17 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.routes import safe_next
 from app.database import utcnow
 from app.extensions import db
 from app.participant import bp
 from app.participant.privacy_forms import AppLockForm, ConsentForm, UnlockForm
-from app.security import throttle
+from app.security import audit, throttle
 from app.security.access import Rule, access, locked_by_quick_exit
+from app.security.audit import Action
 from app.security.passwords import hash_password, verify_password
+from app.security.redirects import safe_next
 from app.security.sessions import end_session
-from app.services import audit, consent
-from app.services.audit import Action
+from app.services import consent
 from app.services.enrolments import current_enrolment
 
 

@@ -9,10 +9,11 @@ from app.extensions import db
 from app.participant import bp
 from app.participant.forms import ProfileForm
 from app.schedule import pages as schedule_pages
+from app.security import audit
+from app.security.audit import Action
 from app.security.passwords import verify_password
 from app.security.sessions import start_session
-from app.services import accounts, audit
-from app.services.audit import Action
+from app.services import accounts
 from app.services.enrolments import enrolment_history
 from app.templating import render
 

@@ -1,7 +1,12 @@
 """Pages anyone can open: the front door and the crisis page."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("public", __name__)
 
-from app.public import routes  # noqa: E402,F401
+
+def register(app: Flask) -> None:
+    """Attach the views and register the blueprint."""
+    from app.public import routes  # noqa: F401
+
+    app.register_blueprint(bp)

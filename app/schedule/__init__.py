@@ -6,7 +6,7 @@ and admins (series, cancellations and moves, attendance rosters). Today and Sche
 `participant.today` and `participant.schedule`, built from `app.schedule.pages`.
 """
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 from app.security.access import Rule, blueprint_access
 
@@ -16,4 +16,10 @@ blueprint_access(bp, Rule.PARTICIPANT)
 staff_bp = Blueprint("sessions", __name__)
 blueprint_access(staff_bp, Rule.STAFF)
 
-from app.schedule import display, participant_routes, staff_routes  # noqa: E402,F401
+
+def register(app: Flask) -> None:
+    """Attach the views and register the blueprints."""
+    from app.schedule import display, participant_routes, staff_routes  # noqa: F401
+
+    app.register_blueprint(bp)
+    app.register_blueprint(staff_bp, url_prefix="/clinician/sessions")

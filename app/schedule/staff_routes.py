@@ -28,8 +28,9 @@ from app.schedule.forms import (
     SeriesEditForm,
     SeriesForm,
 )
-from app.services import attendance, audit, scope, session_series
-from app.services.audit import Action
+from app.security import audit
+from app.security.audit import Action
+from app.services import attendance, scope, session_series
 from app.services.enrolments import current_enrolment
 from app.services.recurrence import ScheduleError, split_rule, weekly_rule
 from app.services.schedule import (

@@ -1,1 +1,33 @@
-"""Security mechanisms shared by every blueprint: access rules, passwords, sessions, headers."""
+"""Security mechanisms every capability relies on, and the audit trail.
+
+- `access`: deny-by-default access rules (`@access`, `blueprint_access`) and the request gate;
+- `sessions`: revocable sign-in sessions with idle and absolute timeouts;
+- `passwords`: length rules, the common-password list, argon2id hashing;
+- `throttle`: counting failed attempts in storage every web process shares;
+- `headers`: Content-Security-Policy and the other headers on every response;
+- `redirects`: where a person lands, and `next=` targets that stay on this site;
+- `audit`: the append-only audit trail (`audit_routes`: the admins' filter and CSV export;
+  `cli`: `flask audit purge`).
+"""
+
+from flask import Blueprint, Flask
+
+from app.security.access import Rule, blueprint_access
+
+#: The admins' audit log, under /admin.
+audit_bp = Blueprint("audit", __name__)
+blueprint_access(audit_bp, Rule.ADMIN)
+
+
+def register(app: Flask) -> None:
+    """Install the security hooks (headers, timeouts, access rules) and the audit pages."""
+    from app.security import audit, audit_routes, headers, sessions  # noqa: F401
+    from app.security.access import enforce_access
+    from app.security.cli import audit_cli
+
+    headers.init_app(app)
+    audit.init_app(app)
+    app.before_request(sessions.enforce_timeouts)
+    app.before_request(enforce_access)
+    app.register_blueprint(audit_bp, url_prefix="/admin")
+    app.cli.add_command(audit_cli)

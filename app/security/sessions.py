@@ -74,7 +74,7 @@ def enforce_timeouts() -> object | None:
         absolute is not None and now - signed_in_at > absolute.total_seconds()
     )
     if expired:
-        from app.services import audit
+        from app.security import audit
 
         audit.record(audit.Action.SESSION_TIMEOUT)
         db.session.commit()

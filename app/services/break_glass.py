@@ -9,7 +9,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import Enrolment, User
 from app.models.break_glass import BreakGlassGrant
-from app.services import audit
+from app.security import audit
 
 MAX_DURATION = timedelta(hours=4)
 MIN_REASON_LENGTH = 20

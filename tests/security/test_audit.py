@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.database import utcnow
 from app.models import AuditEvent
-from app.services import audit
+from app.security import audit
 from tests.conftest import PASSWORD, post_form
 
 

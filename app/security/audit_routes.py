@@ -8,12 +8,12 @@ import sqlalchemy as sa
 from flask import Response, render_template, request
 from flask_babel import gettext as _
 
-from app.admin import bp
 from app.database import utcnow
 from app.extensions import db
 from app.models import AuditEvent, User
-from app.services import audit
-from app.services.audit import Action
+from app.security import audit
+from app.security import audit_bp as bp
+from app.security.audit import Action
 
 PAGE_SIZE = 200
 
@@ -51,19 +51,19 @@ def _filtered() -> tuple[sa.Select, dict, list[str]]:
 
 
 @bp.route("/audit")
-def audit_log():
+def log():
     """The newest audit events, filtered."""
     query, args, errors = _filtered()
     events = db.session.scalars(query.limit(PAGE_SIZE)).all()
     ids = {e.actor_id for e in events} | {e.subject_participant_id for e in events}
     people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
-    return render_template("admin/audit.html", events=events, people=people, args=args,
+    return render_template("security/audit.html", events=events, people=people, args=args,
                            errors=errors, actions=[a.value for a in Action],
                            page_size=PAGE_SIZE), (400 if errors else 200)
 
 
 @bp.route("/audit.csv")
-def audit_export():
+def export():
     """The filtered audit events as CSV (the export is itself audited)."""
     query, _args, errors = _filtered()
     if errors:

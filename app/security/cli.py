@@ -5,7 +5,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.services import audit
+from app.security import audit
 
 audit_cli = AppGroup("audit", help="The audit trail.")
 
