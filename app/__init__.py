@@ -13,6 +13,7 @@ from config import INSTANCE_DIR, Config, config_from_environment
 CAPABILITIES = (
     "app.security",
     "app.auth",
+    "app.care",
     "app.checkins",
     "app.api",
     "app.schedule",

@@ -6,7 +6,7 @@ from flask import Flask, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from app.services.enrolments import current_enrolment
+from app.care.enrolments import current_enrolment
 
 
 def render(template: str, fragment: str | None = None, **context) -> str:

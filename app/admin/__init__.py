@@ -1,4 +1,4 @@
-"""Program administration: programs, clinicians, enrolments and transitions."""
+"""The admin shell: the admin's home page (each administrative page lives in its capability)."""
 
 from flask import Blueprint, Flask
 
@@ -10,6 +10,6 @@ blueprint_access(bp, Rule.ADMIN)
 
 def register(app: Flask) -> None:
     """Attach the views and register the blueprint under /admin."""
-    from app.admin import break_glass_routes, routes  # noqa: F401
+    from app.admin import routes  # noqa: F401
 
     app.register_blueprint(bp, url_prefix="/admin")

@@ -14,14 +14,13 @@ from app.security.audit import Action
 from app.services import checkin_settings
 from app.services.checkin_items import ITEMS_BY_KEY, OPTIONAL_KEYS
 from app.services.scales import SCALES
-from app.services.scope import get_or_404
 
 
 @admin_bp.route("/programs/<int:program_id>/checkin-items", methods=["GET", "POST"])
 def program_checkin_items(program_id: int):
     """Choose the program's check-in items and scales (default: every item, PHQ-9 and GAD-7
     weekly). Mood and the safety question are always asked."""
-    program = get_or_404(Program, program_id)
+    program = db.get_or_404(Program, program_id)
     current = checkin_settings.for_program(program)
     form = CheckinSettingsForm()
     form.items.choices = options([(k, ITEMS_BY_KEY[k].label) for k in OPTIONAL_KEYS])
@@ -38,6 +37,6 @@ def program_checkin_items(program_id: int):
         audit.record(Action.PROGRAM_EDIT, target=f"program:{program.id}")
         db.session.commit()
         flash(_("Check-in settings saved."), "success")
-        return redirect(url_for("admin.programs"))
+        return redirect(url_for("care_admin.programs"))
     status = 400 if form.errors else 200
     return render_template("checkins/admin_settings.html", form=form, program=program), status

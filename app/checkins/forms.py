@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.admin.forms import MultiCheckboxField
+from app.forms import MultiCheckboxField
 from app.services.checkin_settings import CADENCE_MAX, CADENCE_MIN
 from app.services.safety import ACTION_MAX
 from app.services.safety_plans import SECTION_MAX, SECTIONS

@@ -3,9 +3,9 @@
 from flask import request
 from flask_login import current_user
 
+from app.care.team import care_enrolment, participant_zone
 from app.checkins import bp
 from app.services import checkin_settings, progress
-from app.services.care_team import care_enrolment, participant_zone
 from app.services.checkin_items import CHARTED, MOOD_LABELS
 from app.services.scales import SCALES
 from app.templating import render

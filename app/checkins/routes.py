@@ -8,10 +8,10 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.care.team import care_enrolment, participant_zone
 from app.checkins import bp
 from app.database import utcnow
 from app.services import checkin_settings, checkins, safety
-from app.services.care_team import care_enrolment, participant_zone
 from app.services.checkin_items import FEELINGS, ITEMS, MOOD_LABELS
 from app.services.scope import get_own_checkin
 from app.templating import render

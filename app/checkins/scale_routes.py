@@ -5,9 +5,9 @@ import uuid
 from flask import abort, request
 from flask_login import current_user
 
+from app.care.team import care_enrolment, participant_zone
 from app.checkins import bp
 from app.services import checkin_settings, safety, scale_responses
-from app.services.care_team import care_enrolment, participant_zone
 from app.services.checkins import Conflict, Invalid
 from app.services.scales import SCALES, Scale
 from app.templating import render

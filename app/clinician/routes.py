@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.care import break_glass
 from app.clinician import bp
 from app.clinician.forms import InviteParticipantForm
 from app.database import utcnow
@@ -13,7 +14,7 @@ from app.forms import options
 from app.models import Enrolment, EnrolmentStatus, EnrolmentTransition, Invite, Role, User
 from app.security import audit
 from app.security.audit import Action
-from app.services import break_glass, checkin_review, invites, safety, scope
+from app.services import checkin_review, invites, safety, scope
 from app.services.accounts import AccountError
 
 

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from app.care.team import care_enrolment, participant_zone
 from app.extensions import db
 from app.models import Checkin, SafetyPlan, ScaleResponse, User
 from app.services import safety
-from app.services.care_team import care_enrolment, participant_zone
 from app.services.checkin_validation import content_hash
 from app.services.scales import SCALES, score
 

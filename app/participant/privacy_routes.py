@@ -4,6 +4,8 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.care import consent
+from app.care.enrolments import current_enrolment
 from app.database import utcnow
 from app.extensions import db
 from app.participant import bp
@@ -14,8 +16,6 @@ from app.security.audit import Action
 from app.security.passwords import hash_password, verify_password
 from app.security.redirects import safe_next
 from app.security.sessions import end_session
-from app.services import consent
-from app.services.enrolments import current_enrolment
 
 
 def _back():

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.forms import ChangePasswordForm
+from app.care.enrolments import enrolment_history
 from app.extensions import db
 from app.participant import bp
 from app.participant.forms import ProfileForm
@@ -14,7 +15,6 @@ from app.security.audit import Action
 from app.security.passwords import verify_password
 from app.security.sessions import start_session
 from app.services import accounts
-from app.services.enrolments import enrolment_history
 from app.templating import render
 
 

@@ -3,10 +3,10 @@
 from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.care.enrolments import current_enrolment
 from app.public import bp
 from app.security.access import Rule, access
 from app.security.redirects import home_for
-from app.services.enrolments import current_enrolment
 from app.templating import discreet_app_name
 
 

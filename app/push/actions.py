@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from app.care.team import participant_zone
 from app.database import utcnow
 from app.extensions import db
 from app.models import PushSubscription, Reminder, ReminderStatus, User
@@ -17,7 +18,6 @@ from app.push import outbox
 from app.push.kinds import KINDS
 from app.push.payload import SNOOZE_MINUTES
 from app.push.triggers import app_path
-from app.services.care_team import participant_zone
 
 
 def send_test(user: User, subscription: PushSubscription | None = None,

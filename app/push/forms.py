@@ -5,8 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TimeField
 from wtforms.validators import InputRequired
 
-from app.admin.forms import MultiCheckboxField
-from app.forms import options
+from app.forms import MultiCheckboxField, options
 from app.push.kinds import KINDS, participant_detail_kinds
 from app.push.preferences import in_quiet_hours
 

@@ -16,14 +16,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app.care.enrolments import current_enrolment
+from app.care.team import participant_zone
 from app.extensions import db
 from app.models import PushSubscription, Reminder, ReminderStatus, Role, User
 from app.push import outbox
 from app.push.kinds import KINDS
 from app.push.preferences import after_quiet_hours, preferences_for
 from app.push.triggers import Desired, PlanContext
-from app.services.care_team import participant_zone
-from app.services.enrolments import current_enrolment
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.care.team import participant_zone
 from app.database import utcnow
 from app.extensions import db
 from app.push import actions, bp, planner, subscriptions
@@ -20,7 +21,6 @@ from app.push.kinds import KINDS
 from app.push.preferences import preferences_for, save_preferences
 from app.push.triggers import checked_in_on
 from app.push.vapid import keys
-from app.services.care_team import participant_zone
 from app.services.scope import get_own_push_device
 
 NO_QUIET_HOURS = time(0, 0)

@@ -15,8 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.admin.forms import MultiCheckboxField
-from app.forms import options, validate_time_zone
+from app.forms import MultiCheckboxField, options, validate_time_zone
 from app.models import SessionKind
 from app.services.recurrence import WEEKDAYS
 from app.services.session_series import duration_problem, telehealth_problem

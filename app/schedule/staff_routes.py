@@ -12,6 +12,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.care.enrolments import current_enrolment
 from app.database import utcnow
 from app.extensions import db
 from app.forms import options
@@ -31,7 +32,6 @@ from app.schedule.forms import (
 from app.security import audit
 from app.security.audit import Action
 from app.services import attendance, scope, session_series
-from app.services.enrolments import current_enrolment
 from app.services.recurrence import ScheduleError, split_rule, weekly_rule
 from app.services.schedule import (
     Occurrence,

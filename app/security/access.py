@@ -96,7 +96,7 @@ def locked_by_quick_exit() -> bool:
 
 def _participant_gate() -> object | None:
     """The app lock, then the privacy notice, come before any participant page."""
-    from app.services.consent import needs_consent
+    from app.care.consent import needs_consent
 
     if session.get("locked") or locked_by_quick_exit():
         if request.path.startswith("/api/"):

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from app.care.team import participant_zone
 from app.database import utcnow
 from app.models import Checkin, SafetyAlert, User
 from app.services import checkins, safety, scale_responses
-from app.services.care_team import participant_zone
 from app.services.checkin_items import FEELINGS, MOOD_LABELS
 from app.services.scales import SCALES, Scale
 

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app.care.team import care_enrolment, participant_zone
 from app.database import utcnow
 from app.extensions import db
 from app.models import Checkin, SafetyAlert, User
 from app.services import checkin_settings, safety
-from app.services.care_team import care_enrolment, participant_zone
 from app.services.checkin_items import ITEMS
 from app.services.checkin_validation import clean, content_hash, form_input
 

@@ -10,10 +10,11 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app.care import enrolments
 from app.database import utcnow
 from app.extensions import db
 from app.models import Invite, Program, Role, User
-from app.services import accounts, enrolments
+from app.services import accounts
 from app.services.accounts import AccountError
 
 

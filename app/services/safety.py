@@ -8,11 +8,11 @@ the page and, later, the offline queue.
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.care.team import care_enrolment
 from app.database import utcnow
 from app.extensions import db
 from app.models import Checkin, Enrolment, SafetyAlert, ScaleResponse, User
 from app.services import scales as scale_registry
-from app.services.care_team import care_enrolment
 from app.services.checkin_items import SELF_HARM_MAX
 from app.services.scope import alerts_for_staff
 

@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app.care.team import care_enrolment, participant_zone
 from app.database import utcnow
 from app.extensions import db
 from app.models import SafetyAlert, ScaleResponse, User
 from app.services import checkin_settings, safety
-from app.services.care_team import care_enrolment, participant_zone
 from app.services.checkins import Conflict, Invalid, local_date
 from app.services.scales import Scale, score, validate_answers
 

@@ -226,7 +226,7 @@ def test_the_local_day_ends_at_midnight_in_the_participant_s_zone(world):
 
 
 def test_a_personal_time_zone_wins_over_the_program_s(world, db):
-    from app.services.care_team import participant_zone
+    from app.care.team import participant_zone
 
     assert participant_zone(world.participant_a) == "America/New_York"
     if hasattr(world.participant_a, "time_zone"):

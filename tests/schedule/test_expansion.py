@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.rrule import rrulestr
 
+from app.care import enrolments
 from app.models import SessionKind
-from app.services import enrolments, recurrence, session_series
+from app.services import recurrence, session_series
 from app.services.recurrence import WEEKDAYS, ScheduleError, normalise_recurrence
 from app.services.schedule import (
     find_occurrence,

@@ -91,7 +91,7 @@ def test_matrix_every_route_and_method_for_every_actor(app, world, login_as, db,
             ok = response.status_code == 404
         if not ok:
             failures.append(f"{method} {url} as {actor}: {response.status_code}")
-        if rule.endpoint == "admin.clinician_deactivate" and actor == "admin":
+        if rule.endpoint == "care_admin.clinician_deactivate" and actor == "admin":
             world.clinician_a.is_active = True  # undo, so later checks keep their subject
             db.session.commit()
     assert failures == []

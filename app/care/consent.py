@@ -3,10 +3,10 @@
 import sqlalchemy as sa
 from flask import g
 
+from app.care.enrolments import current_enrolment
 from app.extensions import db
 from app.models import User
 from app.models.consent import Consent
-from app.services.enrolments import current_enrolment
 
 
 def needs_consent(participant: User) -> bool:

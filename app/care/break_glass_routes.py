@@ -4,20 +4,19 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.admin import bp
-from app.admin.forms import BreakGlassForm
+from app.care import admin_bp as bp
+from app.care import break_glass
+from app.care.forms import BreakGlassForm
 from app.extensions import db
 from app.models import User
-from app.services import break_glass
-from app.services.scope import get_or_404
 
 
 @bp.route("/participants/<int:participant_id>/emergency-access", methods=["GET", "POST"])
 def break_glass_grant(participant_id: int):
     """Grant yourself up to 4 hours of access, with a written reason, audited."""
-    participant = get_or_404(User, participant_id)
+    participant = db.get_or_404(User, participant_id)
     if not participant.is_participant:
-        return redirect(url_for("admin.enrolment_list"))
+        return redirect(url_for("care_admin.enrolment_list"))
     form = BreakGlassForm()
     if form.validate_on_submit():
         try:
@@ -32,5 +31,5 @@ def break_glass_grant(participant_id: int):
                     "participant's clinicians.", time=grant.expires_at.strftime("%H:%M")),
                   "info")
             return redirect(url_for("clinician.participant", participant_id=participant.id))
-    return render_template("admin/break_glass.html", form=form, participant=participant), (
+    return render_template("care/admin/break_glass.html", form=form, participant=participant), (
         400 if form.errors else 200)

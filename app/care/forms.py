@@ -10,15 +10,13 @@ from wtforms import (
     EmailField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import options, validate_time_zone
+from app.forms import MultiCheckboxField, options, validate_time_zone
 from app.models import LevelOfCare
 
 _PHONE = re.compile(r"^\+?[\d\s().-]{3,30}$")
@@ -77,11 +75,6 @@ class ProgramForm(FlaskForm):
         description=_l("A safety alert still open after this long is pushed to the program's "
                        "other clinicians too."),
     )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ClinicianForm(FlaskForm):
