@@ -1,12 +1,28 @@
-"""Sign in, sign out, invites."""
+"""Accounts and signing in: sign-in and sign-out, the staff second factor, invites.
+
+- `routes`: sign in, sign out, accepting an invite (blueprint `auth`);
+- `mfa_routes`, `mfa`: the staff second factor (TOTP) and its recovery codes;
+- `accounts`: creating accounts, setting passwords, deactivating;
+- `invites`, `invite_routes`, `invite_forms`: one-time invite links, and the staff pages that
+  issue and withdraw them (blueprint `invites`, under /clinician/invites);
+- `cli`: `flask users …`.
+"""
 
 from flask import Blueprint, Flask
 
+from app.security.access import Rule, blueprint_access
+
 bp = Blueprint("auth", __name__)
+
+invites_bp = Blueprint("invites", __name__)
+blueprint_access(invites_bp, Rule.STAFF)
 
 
 def register(app: Flask) -> None:
-    """Attach the views and register the blueprint."""
-    from app.auth import mfa_routes, routes  # noqa: F401
+    """Attach the views, register the blueprints and the `users` command group."""
+    from app.auth import invite_routes, mfa_routes, routes  # noqa: F401
+    from app.auth.cli import users_cli
 
     app.register_blueprint(bp)
+    app.register_blueprint(invites_bp, url_prefix="/clinician/invites")
+    app.cli.add_command(users_cli)

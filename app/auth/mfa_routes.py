@@ -4,7 +4,7 @@ from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth import bp
+from app.auth import bp, mfa
 from app.auth.forms import EnrolSecondFactorForm, SecondFactorForm
 from app.database import utcnow
 from app.extensions import db
@@ -13,7 +13,6 @@ from app.security.access import Rule, access
 from app.security.audit import Action
 from app.security.redirects import home_for, safe_next
 from app.security.sessions import end_session, mfa_verified, start_session
-from app.services import mfa
 
 #: Session key of the secret shown while enrolling, until a code confirms it.
 PENDING_SECRET = "mfa_pending_secret"  # noqa: S105 - a session key name

@@ -4,7 +4,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth import bp
+from app.auth import accounts, bp, invites
+from app.auth.accounts import AccountError
 from app.auth.forms import SetPasswordForm, SignInForm
 from app.database import utcnow
 from app.extensions import db
@@ -13,8 +14,6 @@ from app.security.access import Rule, access
 from app.security.audit import Action
 from app.security.redirects import home_for, safe_next
 from app.security.sessions import end_session, mfa_verified, start_session
-from app.services import accounts, invites
-from app.services.accounts import AccountError
 
 
 @bp.route("/signin", methods=["GET", "POST"])

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from app.auth import accounts, invites, mfa
+from app.auth.accounts import AccountError
 from app.care import admin_bp as bp
 from app.care import enrolments
 from app.care.enrolments import EnrolmentError
@@ -29,8 +31,6 @@ from app.models import (
 )
 from app.security import audit
 from app.security.audit import Action
-from app.services import accounts, invites, mfa
-from app.services.accounts import AccountError
 
 # --- programs -------------------------------------------------------------------------------
 

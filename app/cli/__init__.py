@@ -3,10 +3,8 @@
 from flask import Flask
 
 from app.cli.demo import demo_cli
-from app.cli.users import users_cli
 
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.auth import accounts
 from app.care import enrolments
 from app.database import utcnow
 from app.demo.checkins_seed import seed_checkins
@@ -12,7 +13,6 @@ from app.extensions import db
 from app.models import Enrolment, LevelOfCare, Program, Role, User
 from app.push.demo import seed_push
 from app.security.passwords import hash_password
-from app.services import accounts
 
 DEMO_PASSWORD = "trellis-demo-password"  # noqa: S105 - documented demo credential
 #: Demo staff share this TOTP secret so testers can use any authenticator app or pyotp.

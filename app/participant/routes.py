@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.auth import accounts
 from app.auth.forms import ChangePasswordForm
 from app.care.enrolments import enrolment_history
 from app.extensions import db
@@ -14,7 +15,6 @@ from app.security import audit
 from app.security.audit import Action
 from app.security.passwords import verify_password
 from app.security.sessions import start_session
-from app.services import accounts
 from app.templating import render
 
 

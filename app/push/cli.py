@@ -7,12 +7,12 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask.cli import AppGroup
 
+from app.auth import accounts
 from app.database import utcnow
 from app.extensions import db
 from app.models import PushSubscription, Reminder, ReminderDelivery
 from app.push import actions
 from app.push.vapid import VapidConfigError, b64url, keys, public_key_b64
-from app.services import accounts
 
 push_cli = AppGroup("push", help="Web Push keys, devices and a test message.")
 

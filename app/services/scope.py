@@ -14,25 +14,12 @@ from app.care.scope import (  # noqa: F401 - until each feature owns its getters
 from app.extensions import db
 from app.models import (
     Checkin,
-    Invite,
     Role,
     SafetyAlert,
     SessionSeries,
     User,
 )
 from app.services.schedule import Occurrence, belongs_to, find_occurrence, parse_key
-
-
-def get_invite_for_staff(staff: User, invite_id: int) -> Invite:
-    """A participant invite to one of the staff member's programs, or 404."""
-    invite = db.session.get(Invite, invite_id)
-    if (
-        invite is None
-        or invite.role != Role.PARTICIPANT
-        or invite.program not in programs_for_staff(staff)
-    ):
-        abort(404)
-    return invite
 
 
 def get_own_checkin(participant: User, checkin_id: int) -> Checkin:

@@ -2,9 +2,9 @@
 
 import sqlalchemy as sa
 
+from app.auth import invites
 from app.models import Enrolment
 from app.security.access import Rule
-from app.services import invites
 
 #: endpoint -> (rule, whose object the URL names). "program_a" objects belong to clinician A's
 #: program, so clinician B must get a 404 for them even though B may use the page in general.
@@ -32,9 +32,9 @@ EXPECTED = {
     "participant.quick_exit": (Rule.PARTICIPANT, None),
     "clinician.home": (Rule.STAFF, None),
     "clinician.participant": (Rule.STAFF, "program_a"),
-    "clinician.invite_list": (Rule.STAFF, None),
-    "clinician.invite_new": (Rule.STAFF, None),
-    "clinician.invite_revoke": (Rule.STAFF, "program_a_admin"),
+    "invites.index": (Rule.STAFF, None),
+    "invites.new": (Rule.STAFF, None),
+    "invites.revoke": (Rule.STAFF, "program_a_admin"),
     "admin.home": (Rule.ADMIN, None),
     "care_admin.programs": (Rule.ADMIN, None),
     "care_admin.program_new": (Rule.ADMIN, None),

@@ -6,16 +6,17 @@ from datetime import date
 
 import segno
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import abort, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app.auth import accounts
+from app.auth.accounts import AccountError
 from app.care import enrolments
+from app.care.scope import programs_for_staff
 from app.database import utcnow
 from app.extensions import db
 from app.models import Invite, Program, Role, User
-from app.services import accounts
-from app.services.accounts import AccountError
 
 
 def _token_hash(token: str) -> str:
@@ -110,3 +111,15 @@ def qr_code_svg(url: str) -> Markup:
     """
     svg = segno.make(url, error="m").svg_inline(scale=5, dark="#000", light="#fff", title="QR")
     return Markup(svg)  # noqa: S704
+
+
+def get_invite_for_staff(staff: User, invite_id: int) -> Invite:
+    """A participant invite to one of the staff member's programs, or 404."""
+    invite = db.session.get(Invite, invite_id)
+    if (
+        invite is None
+        or invite.role != Role.PARTICIPANT
+        or invite.program not in programs_for_staff(staff)
+    ):
+        abort(404)
+    return invite

@@ -5,11 +5,11 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from app.auth import accounts
 from app.extensions import db
 from app.models import Role
 from app.security import audit
 from app.security.audit import Action
-from app.services import accounts
 
 users_cli = AppGroup("users", help="Create and deactivate accounts.")
 
