@@ -9,13 +9,19 @@ from flask_login import current_user
 from app.care.enrolments import current_enrolment
 
 
-def render(template: str, fragment: str | None = None, **context) -> str:
-    """Render the full page, or only `fragment` when htmx asks for a piece of the page.
+def wants_fragment() -> bool:
+    """The one rule for "page or fragment": an htmx request that is not a boosted navigation.
 
-    A boosted link or form (hx-boost) wants the whole page, so only a non-boosted htmx request
-    gets the fragment; the security headers add `Vary: HX-Request` for caches.
+    A boosted link or form (hx-boost) swaps the whole body, so it wants the whole page. Every
+    HTML response carries `Vary: HX-Request` (app.security.headers), so caches keep the two
+    apart.
     """
-    if fragment and request.htmx and not request.htmx.boosted:
+    return bool(request.htmx) and not request.htmx.boosted
+
+
+def render(template: str, fragment: str | None = None, **context) -> str:
+    """Render the full page, or only `fragment` when htmx asks for a piece of the page."""
+    if fragment and wants_fragment():
         return render_template(fragment, **context)
     return render_template(template, **context)
 

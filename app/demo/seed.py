@@ -8,10 +8,10 @@ from app.auth import accounts
 from app.care import enrolments
 from app.database import utcnow
 from app.demo.checkins_seed import seed_checkins
-from app.demo.schedule_seed import seed_schedule
 from app.extensions import db
 from app.models import Enrolment, LevelOfCare, Program, Role, User
 from app.push.demo import seed_push
+from app.schedule.demo import seed_schedule
 from app.security.passwords import hash_password
 
 DEMO_PASSWORD = "trellis-demo-password"  # noqa: S105 - documented demo credential

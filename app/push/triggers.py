@@ -103,7 +103,7 @@ def _past(due: datetime, now: datetime) -> bool:
 
 def _occurrences(ctx: PlanContext) -> list:
     if "occurrences" not in ctx.cache:
-        from app.services.schedule import participant_occurrences
+        from app.schedule.service import participant_occurrences
 
         ctx.cache["occurrences"] = participant_occurrences(
             ctx.user, ctx.now - timedelta(hours=1), ctx.now + SESSION_WINDOW)
@@ -196,7 +196,7 @@ def plan_session_changes(ctx: PlanContext) -> list[Desired]:
 def unwanted_sessions(rows: list) -> set[int]:
     """Session reminders whose session was cancelled or moved since planning."""
     from app.models import SessionOccurrence
-    from app.services.schedule import KEY_FORMAT
+    from app.schedule.service import KEY_FORMAT
 
     unwanted = set()
     for row in rows:

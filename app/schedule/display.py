@@ -7,7 +7,7 @@ from babel.dates import format_date, format_time, get_timezone_name
 from flask_babel import get_locale
 
 from app.schedule import bp
-from app.services.schedule import Occurrence
+from app.schedule.service import Occurrence
 
 #: Within this many minutes of the start, Today says "starts in N min".
 SOON_MINUTES = 60

@@ -17,8 +17,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.forms import MultiCheckboxField, options, validate_time_zone
 from app.models import SessionKind
-from app.services.recurrence import WEEKDAYS
-from app.services.session_series import duration_problem, telehealth_problem
+from app.schedule.recurrence import WEEKDAYS
+from app.schedule.series import duration_problem, telehealth_problem
 
 KIND_LABELS = {
     SessionKind.GROUP_THERAPY: _l("Group therapy"),

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.database import utcnow
 from app.extensions import db
 from app.models import Enrolment, Program, User
-from app.services.schedule import Occurrence, participant_occurrences
+from app.schedule.service import Occurrence, participant_occurrences
 
 #: How far ahead Today looks for "your next session".
 NEXT_SESSION_HORIZON = timedelta(days=35)

@@ -1,6 +1,6 @@
 """Participant pages: one session, notices, attendance history, the calendar link and feed.
 
-Every session is loaded through `scope.get_occurrence_for_participant`, so another person's
+Every session is loaded through `get_occurrence_for_participant`, so another person's
 session, or a program session on a day the participant was not enrolled, is a 404.
 """
 
@@ -12,13 +12,13 @@ from flask_login import current_user
 from app.database import utcnow
 from app.extensions import db
 from app.models import NoticeKind
-from app.schedule import bp
+from app.schedule import attendance, bp, calendar_feed
 from app.schedule.forms import CalendarTitlesForm, NoticeForm
 from app.schedule.pages import display_zone
+from app.schedule.recurrence import ScheduleError
+from app.schedule.scope import get_occurrence_for_participant
+from app.schedule.service import Occurrence, commit_with_retry, find_occurrence
 from app.security.access import Rule, access
-from app.services import attendance, calendar_feed, scope
-from app.services.recurrence import ScheduleError
-from app.services.schedule import Occurrence, commit_with_retry, find_occurrence
 from app.templating import render
 
 #: What the notice buttons may send; "withdraw" takes a notice back.
@@ -41,14 +41,14 @@ def _session_page(occurrence: Occurrence, form: NoticeForm, status: int = 200, s
 @bp.route("/sessions/<int:series_id>/<occurrence_key>")
 def session(series_id: int, occurrence_key: str):
     """One session: kind, title, facilitator, place, link, what to bring; tell the team."""
-    occurrence = scope.get_occurrence_for_participant(current_user, series_id, occurrence_key)
+    occurrence = get_occurrence_for_participant(current_user, series_id, occurrence_key)
     return _session_page(occurrence, NoticeForm())
 
 
 @bp.route("/sessions/<int:series_id>/<occurrence_key>/notice", methods=["POST"])
 def notice(series_id: int, occurrence_key: str):
     """"I'm running late" / "I can't make it" (or take it back) until the session starts."""
-    occurrence = scope.get_occurrence_for_participant(current_user, series_id, occurrence_key)
+    occurrence = get_occurrence_for_participant(current_user, series_id, occurrence_key)
     form = NoticeForm()
     choice = request.form.get("notice", "")
     if not form.validate_on_submit():
@@ -75,7 +75,7 @@ def notice(series_id: int, occurrence_key: str):
 @bp.route("/sessions/<int:series_id>/<occurrence_key>/calendar.ics")
 def session_ics(series_id: int, occurrence_key: str):
     """"Add to calendar": this one session as an .ics file."""
-    occurrence = scope.get_occurrence_for_participant(current_user, series_id, occurrence_key)
+    occurrence = get_occurrence_for_participant(current_user, series_id, occurrence_key)
     body = calendar_feed.calendar([occurrence], calendar_feed.is_discreet(current_user),
                                   _session_link, request.host)
     return Response(body, mimetype="text/calendar", headers={

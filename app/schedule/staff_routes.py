@@ -1,6 +1,6 @@
 """Staff pages: the week's sessions, series, cancellations and moves, attendance rosters.
 
-Series and occurrences are loaded through `app.services.scope`: another program's are a 404,
+Series and occurrences are loaded through `app.schedule.scope`: another program's are a 404,
 and rosters (who attends, their notices) need the staff member to work in the program.
 """
 
@@ -12,12 +12,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.care import scope
 from app.care.enrolments import current_enrolment
 from app.database import utcnow
 from app.extensions import db
 from app.forms import options
 from app.models import Attendance, AttendanceStatus, SessionKind, SessionSeries, User
-from app.schedule import staff_bp
+from app.schedule import attendance, staff_bp
+from app.schedule import series as session_series
 from app.schedule.forms import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -29,18 +31,19 @@ from app.schedule.forms import (
     SeriesEditForm,
     SeriesForm,
 )
-from app.security import audit
-from app.security.audit import Action
-from app.services import attendance, scope, session_series
-from app.services.recurrence import ScheduleError, split_rule, weekly_rule
-from app.services.schedule import (
+from app.schedule.recurrence import ScheduleError, split_rule, weekly_rule
+from app.schedule.scope import get_occurrence_for_staff, get_series_for_staff
+from app.schedule.series import SeriesDetails
+from app.schedule.service import (
     Occurrence,
     commit_with_retry,
     find_occurrence,
     program_occurrences,
     series_occurrences,
 )
-from app.services.session_series import SeriesDetails
+from app.security import audit
+from app.security.audit import Action
+from app.templating import wants_fragment
 
 #: How many weeks of a series' coming sessions its page lists.
 SERIES_PAGE_WEEKS = 8
@@ -178,7 +181,7 @@ def series_new():
 @staff_bp.route("/series/<int:series_id>")
 def series(series_id: int):
     """A series and its coming sessions, each with its roster, move and cancel."""
-    item = scope.get_series_for_staff(current_user, series_id)
+    item = get_series_for_staff(current_user, series_id)
     zone = ZoneInfo(item.time_zone)
     today = utcnow().astimezone(zone).date()
     start = datetime.combine(today, datetime.min.time(), tzinfo=zone)
@@ -208,7 +211,7 @@ def _fill_edit_form(form: SeriesEditForm, item: SessionSeries) -> None:
 @staff_bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
 def series_edit(series_id: int):
     """Change a series from a date onwards (earlier sessions keep their record)."""
-    item = scope.get_series_for_staff(current_user, series_id)
+    item = get_series_for_staff(current_user, series_id)
     form = SeriesEditForm()
     if not form.is_submitted():
         _fill_edit_form(form, item)
@@ -239,8 +242,8 @@ def _roster_context(occurrence: Occurrence) -> dict:
 @staff_bp.route("/series/<int:series_id>/<occurrence_key>")
 def roster(series_id: int, occurrence_key: str):
     """One occurrence: its details and the attendance roster with participants' notices."""
-    occurrence = scope.get_occurrence_for_staff(current_user, series_id, occurrence_key,
-                                                clinical=True)
+    occurrence = get_occurrence_for_staff(current_user, series_id, occurrence_key,
+                                          clinical=True)
     page = render_template("schedule/staff/roster.html", **_roster_context(occurrence))
     # Recorded after rendering: committing first would expire the rows the page reads.
     audit.record(Action.ROSTER_VIEW, target=f"session:{series_id}:{occurrence_key}")
@@ -252,8 +255,8 @@ def roster(series_id: int, occurrence_key: str):
                 methods=["POST"])
 def mark(series_id: int, occurrence_key: str, attendee_id: int):
     """Record one participant's attendance; htmx gets their roster row back."""
-    occurrence = scope.get_occurrence_for_staff(current_user, series_id, occurrence_key,
-                                                clinical=True)
+    occurrence = get_occurrence_for_staff(current_user, series_id, occurrence_key,
+                                          clinical=True)
     person = scope.get_participant_for_staff(current_user, attendee_id)
     error = None
     try:
@@ -275,7 +278,7 @@ def mark(series_id: int, occurrence_key: str, attendee_id: int):
         except ScheduleError as problem:
             db.session.rollback()
             error = problem.message
-    if request.htmx:
+    if wants_fragment():
         row = attendance.RosterRow(person, attendance.own_row(occurrence, person.id))
         return render_template("schedule/staff/_roster_row.html", row=row, error=error,
                                occurrence=occurrence, now=utcnow(),
@@ -306,7 +309,7 @@ def _change(form, occurrence: Occurrence, template: str, apply) -> object:
 @staff_bp.route("/series/<int:series_id>/<occurrence_key>/cancel", methods=["GET", "POST"])
 def cancel(series_id: int, occurrence_key: str):
     """Cancel one session without touching the rest of its series."""
-    occurrence = scope.get_occurrence_for_staff(current_user, series_id, occurrence_key)
+    occurrence = get_occurrence_for_staff(current_user, series_id, occurrence_key)
     form = CancelForm()
     return _change(form, occurrence, "schedule/staff/cancel.html", lambda: (
         session_series.cancel_occurrence(occurrence, current_user._get_current_object(),
@@ -316,7 +319,7 @@ def cancel(series_id: int, occurrence_key: str):
 @staff_bp.route("/series/<int:series_id>/<occurrence_key>/move", methods=["GET", "POST"])
 def move(series_id: int, occurrence_key: str):
     """Move one session to another day or time without touching the rest of its series."""
-    occurrence = scope.get_occurrence_for_staff(current_user, series_id, occurrence_key)
+    occurrence = get_occurrence_for_staff(current_user, series_id, occurrence_key)
     form = MoveForm()
     if not form.is_submitted():
         local = occurrence.start_at.astimezone(ZoneInfo(occurrence.series.time_zone))

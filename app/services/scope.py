@@ -16,10 +16,8 @@ from app.models import (
     Checkin,
     Role,
     SafetyAlert,
-    SessionSeries,
     User,
 )
-from app.services.schedule import Occurrence, belongs_to, find_occurrence, parse_key
 
 
 def get_own_checkin(participant: User, checkin_id: int) -> Checkin:
@@ -63,42 +61,3 @@ def get_own_push_device(user: User, device_id: int):
     return device
 
 
-def get_series_for_staff(staff: User, series_id: int) -> SessionSeries:
-    """A session series of one of the staff member's programs, or 404.
-
-    A program's group sessions are administrative; an appointment with one participant says
-    something about that person, so only staff working in the program see it.
-    """
-    series = db.session.get(SessionSeries, series_id)
-    if series is None or series.program not in programs_for_staff(staff):
-        abort(404)
-    if series.participant_id is not None and not works_in(staff, series.program_id):
-        abort(404)
-    return series
-
-
-def get_occurrence_for_staff(
-    staff: User, series_id: int, key: str, clinical: bool = False
-) -> Occurrence:
-    """An occurrence (series id + original local start) in the staff member's programs, or 404.
-
-    `clinical` (rosters, attendance) also needs the staff member to work in the program.
-    """
-    series = get_series_for_staff(staff, series_id)
-    if clinical and not works_in(staff, series.program_id):
-        abort(404)
-    start = parse_key(key)
-    occurrence = find_occurrence(series, start) if start else None
-    if occurrence is None:
-        abort(404)
-    return occurrence
-
-
-def get_occurrence_for_participant(participant: User, series_id: int, key: str) -> Occurrence:
-    """One of the participant's own sessions, or 404 (another's, or one not on their days)."""
-    series = db.session.get(SessionSeries, series_id)
-    start = parse_key(key)
-    occurrence = find_occurrence(series, start) if series and start else None
-    if occurrence is None or not belongs_to(occurrence, participant.id):
-        abort(404)
-    return occurrence

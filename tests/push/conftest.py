@@ -77,8 +77,8 @@ def make_session(db):
     from datetime import time as clock_time
 
     from app.models import SessionKind
-    from app.services import session_series
-    from app.services.session_series import SeriesDetails
+    from app.schedule import series as session_series
+    from app.schedule.series import SeriesDetails
 
     def make(program, day, at=clock_time(10, 0), participant=None, recurrence=None,
              title="Morning group", kind=SessionKind.GROUP_THERAPY, minutes=90):

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from app.models import LevelOfCare, Reminder, SafetyAlert, SessionKind
 from app.push import actions, kinds
 from app.push.preferences import save_preferences
-from app.services import session_series
-from app.services.schedule import find_occurrence
+from app.schedule import series as session_series
+from app.schedule.service import find_occurrence
 
 NY = ZoneInfo("America/New_York")
 PHI_WORDS = ["therapy", "iop", "php", "recovery", "substance", "opioid", "alcohol", "suicid",

@@ -10,8 +10,8 @@ from app.database import utcnow
 from app.models import Checkin, Enrolment, EnrolmentStatus, Reminder, ReminderStatus
 from app.push import planner
 from app.push.preferences import save_preferences
-from app.services import session_series
-from app.services.schedule import find_occurrence
+from app.schedule import series as session_series
+from app.schedule.service import find_occurrence
 from tests.push.conftest import pending
 
 NY = ZoneInfo("America/New_York")

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import event
 
 from app.models import SessionKind, SessionSeries
-from app.services import session_series
-from app.services.session_series import SeriesDetails
+from app.schedule import series as session_series
+from app.schedule.series import SeriesDetails
 
 
 @pytest.fixture

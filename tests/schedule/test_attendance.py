@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from app.models import Attendance, AttendanceStatus, SessionKind, SessionOccurrence
-from app.services import attendance, schedule
+from app.schedule import attendance
+from app.schedule import service as schedule
 from tests.conftest import csrf_token, post_form
 from tests.schedule.conftest import roster_url
 

@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from icalendar import Calendar
 
 from app.models import CalendarFeed
-from app.services import calendar_feed, schedule, session_series
+from app.schedule import calendar_feed
+from app.schedule import series as session_series
+from app.schedule import service as schedule
 from tests.conftest import csrf_token, post_form
 
 NEW_YORK = ZoneInfo("America/New_York")

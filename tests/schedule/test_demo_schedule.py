@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from app.models import Attendance, Program, SessionSeries
-from app.services.schedule import program_occurrences
+from app.schedule.service import program_occurrences
 
 
 def _counts(db) -> tuple[int, int]:

@@ -10,13 +10,10 @@ from dateutil.rrule import rrulestr
 
 from app.care import enrolments
 from app.models import SessionKind
-from app.services import recurrence, session_series
-from app.services.recurrence import WEEKDAYS, ScheduleError, normalise_recurrence
-from app.services.schedule import (
-    find_occurrence,
-    participant_occurrences,
-    program_occurrences,
-)
+from app.schedule import recurrence
+from app.schedule import series as session_series
+from app.schedule.recurrence import WEEKDAYS, ScheduleError, normalise_recurrence
+from app.schedule.service import find_occurrence, participant_occurrences, program_occurrences
 
 NEW_YORK = ZoneInfo("America/New_York")
 

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from app.models import Attendance, AttendanceStatus, NoticeKind, SessionKind
-from app.services import attendance, schedule
+from app.schedule import attendance
+from app.schedule import service as schedule
 from tests.conftest import csrf_token, post_form
 from tests.schedule.conftest import page_text, session_url, visible_text
 
@@ -73,7 +74,7 @@ def test_with_nothing_today_it_says_when_the_next_session_is(client, world, logi
 def test_a_telehealth_link_must_be_https(make_series, world, db):
     import pytest
 
-    from app.services.recurrence import ScheduleError
+    from app.schedule.recurrence import ScheduleError
 
     for url in ("http://video.example.org", "javascript:alert(1)", "https://user@host.example",
                 "ftp://files.example.org"):
@@ -268,8 +269,8 @@ def test_add_to_calendar_gives_one_discreet_event(client, world, login_as, make_
 def test_notice_helpers_refuse_a_cancelled_session(world, db, make_series):
     import pytest
 
-    from app.services import session_series
-    from app.services.recurrence import ScheduleError
+    from app.schedule import series as session_series
+    from app.schedule.recurrence import ScheduleError
 
     monday = _future_monday()
     series = make_series(world.iop, start_date=monday)

@@ -16,7 +16,8 @@ def _add_series(make_series, world, count: int, start: int = 0) -> None:
 
 def _with_a_change(make_series, world, db):
     """Some occurrences with records, so the exception and attendance queries run too."""
-    from app.services import attendance, schedule
+    from app.schedule import attendance
+    from app.schedule import service as schedule
 
     series = make_series(world.iop, title="Changed", recurrence="FREQ=DAILY",
                          start_date=date.today() - timedelta(days=3))

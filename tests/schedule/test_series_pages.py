@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Attendance, AttendanceStatus, SessionOccurrence, SessionSeries
-from app.services import schedule
+from app.schedule import service as schedule
 from tests.conftest import post_form
 from tests.schedule.conftest import key, page_text, roster_url
 
@@ -186,7 +186,7 @@ def test_editing_from_a_date_onwards_keeps_earlier_sessions(client, world, login
                          recurrence="FREQ=WEEKLY;BYDAY=MO,WE")
     cancelled = schedule.find_occurrence(series, datetime.combine(monday + timedelta(weeks=1),
                                                                   time(9)))
-    from app.services import session_series
+    from app.schedule import series as session_series
 
     session_series.cancel_occurrence(cancelled, world.clinician_a, None)
     db.session.commit()

@@ -27,7 +27,8 @@ def _plant_feature_text(app, db, world, payload):
     from datetime import date, time
 
     from app.models import SafetyAlert, SessionKind
-    from app.services import checkins, safety, safety_plans, session_series
+    from app.schedule import series as session_series
+    from app.services import checkins, safety, safety_plans
 
     with app.test_request_context():
         session_series.create_series(world.iop, session_series.SeriesDetails(

@@ -9,7 +9,8 @@ Add a feature by importing its module into FEATURES.
 """
 
 from tests.push import matrix as push
-from tests.security.matrix import checkins, foundation, schedule
+from tests.schedule import matrix as schedule
+from tests.security.matrix import checkins, foundation
 
 FEATURES = [foundation, checkins, schedule, push]
 

@@ -18,7 +18,7 @@ from icalendar import Calendar, Event
 from app.database import utcnow
 from app.extensions import db
 from app.models import CalendarFeed, Role, User
-from app.services.schedule import Occurrence, participant_occurrences
+from app.schedule.service import Occurrence, participant_occurrences
 
 #: What the feed covers around now: recent history and the months ahead, nothing older.
 FEED_PAST = timedelta(days=30)

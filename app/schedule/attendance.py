@@ -19,8 +19,8 @@ from app.models import (
     SessionSeries,
     User,
 )
-from app.services.recurrence import ScheduleError
-from app.services.schedule import Occurrence, belongs_to, ensure_record
+from app.schedule.recurrence import ScheduleError
+from app.schedule.service import Occurrence, belongs_to, ensure_record
 
 #: Statuses that need the session to have started; "excused" can be given in advance.
 NEEDS_START = {AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT}

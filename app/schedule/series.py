@@ -25,8 +25,8 @@ from app.models import (
     SessionSeries,
     User,
 )
-from app.services.recurrence import ScheduleError, normalise_recurrence, split_rule
-from app.services.schedule import MAX_DURATION, Occurrence, ensure_record, local_starts, to_utc
+from app.schedule.recurrence import ScheduleError, normalise_recurrence, split_rule
+from app.schedule.service import MAX_DURATION, Occurrence, ensure_record, local_starts, to_utc
 
 MAX_MINUTES = int(MAX_DURATION.total_seconds() // 60)
 

@@ -3,9 +3,10 @@
 from datetime import date, time, timedelta
 
 from app.models import SessionKind
+from app.schedule import calendar_feed
+from app.schedule import series as session_series
+from app.schedule.series import SeriesDetails
 from app.security.access import Rule
-from app.services import calendar_feed, session_series
-from app.services.session_series import SeriesDetails
 
 EXPECTED = {
     "schedule.session": (Rule.PARTICIPANT, "program_a"),

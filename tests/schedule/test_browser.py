@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Attendance, AttendanceStatus, SessionKind
-from app.services import session_series
-from app.services.session_series import SeriesDetails
+from app.schedule import series as session_series
+from app.schedule.series import SeriesDetails
 from tests.browser.fixtures import settle
 
 pytestmark = pytest.mark.browser

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Attendance, AttendanceStatus, Program, SessionKind, SessionSeries, User
-from app.services import schedule, session_series
-from app.services.session_series import SeriesDetails
+from app.schedule import series as session_series
+from app.schedule import service as schedule
+from app.schedule.series import SeriesDetails
 
 WEEKDAYS = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
 

@@ -31,7 +31,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Attendance, Enrolment, SessionOccurrence, SessionSeries, User
-from app.services.recurrence import iter_local
+from app.schedule.recurrence import iter_local
 
 #: Longest session a series may have; also how far back a window looks for one still running.
 MAX_DURATION = timedelta(hours=12)
