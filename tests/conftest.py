@@ -6,7 +6,8 @@ built once per run by the real migrations; each test then starts from empty tabl
 
 import os
 import re
-from datetime import date, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
 
 import pyotp
 import pytest
@@ -18,7 +19,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db as _db
 from app.extensions import limiter
-from app.models import Consent, Enrolment, LevelOfCare, Program, Role, User
+from app.models import Checkin, Consent, Enrolment, LevelOfCare, Program, Role, User
 from config import TestingConfig
 
 #: Browser fixtures (live server, Chromium, axe) for browser tests in any capability's folder.
@@ -271,3 +272,35 @@ def login_as(client):
         return response
 
     return login
+
+
+@pytest.fixture
+def participant_client(app, world, login_as):
+    """A client signed in as participant A (North IOP, clinician A primary)."""
+    client = app.test_client()
+    login_as(world.participant_a, on=client)
+    return client
+
+
+@pytest.fixture
+def clinician_client(app, world, login_as):
+    """A client signed in as clinician A (second factor passed)."""
+    client = app.test_client()
+    login_as(world.clinician_a, on=client)
+    return client
+
+
+@pytest.fixture
+def make_checkin(db):
+    """Factory: a check-in saved directly (any age, bypassing the 7-day rule), `days_ago` back."""
+
+    def make(participant, days_ago: float = 0, **answers) -> Checkin:
+        moment = datetime.now(UTC) - timedelta(days=days_ago)
+        checkin = Checkin(participant_id=participant.id, client_uuid=str(uuid.uuid4()),
+                          content_hash="0" * 64, occurred_at=moment, received_at=moment,
+                          feelings=answers.pop("feelings", []), **answers)
+        db.session.add(checkin)
+        db.session.commit()
+        return checkin
+
+    return make

@@ -5,15 +5,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.checkins import admin_bp
+from app.checkins import settings as checkin_settings
 from app.checkins.forms import CheckinSettingsForm
+from app.checkins.items import ITEMS_BY_KEY, OPTIONAL_KEYS
 from app.extensions import db
 from app.forms import options
 from app.models import Program
+from app.scales.registry import SCALES
 from app.security import audit
 from app.security.audit import Action
-from app.services import checkin_settings
-from app.services.checkin_items import ITEMS_BY_KEY, OPTIONAL_KEYS
-from app.services.scales import SCALES
 
 
 @admin_bp.route("/programs/<int:program_id>/checkin-items", methods=["GET", "POST"])
@@ -39,4 +39,4 @@ def program_checkin_items(program_id: int):
         flash(_("Check-in settings saved."), "success")
         return redirect(url_for("care_admin.programs"))
     status = 400 if form.errors else 200
-    return render_template("checkins/admin_settings.html", form=form, program=program), status
+    return render_template("checkins/admin/settings.html", form=form, program=program), status

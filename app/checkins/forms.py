@@ -1,58 +1,17 @@
-"""Forms for the safety plan, acknowledging an alert and a program's check-in settings.
+"""The form for a program's check-in settings.
 
 The daily check-in and the scales have no WTForms class on purpose: they are validated by
-app.services.checkins / scales, the one path the JSON API shares.
+`app.checkins.validation` and `app.scales.registry`, the one path the JSON API shares.
 """
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, IntegerField
+from wtforms.validators import InputRequired, NumberRange
 
+from app.checkins.settings import CADENCE_MAX, CADENCE_MIN
 from app.forms import MultiCheckboxField
-from app.services.checkin_settings import CADENCE_MAX, CADENCE_MIN
-from app.services.safety import ACTION_MAX
-from app.services.safety_plans import SECTION_MAX, SECTIONS
-from app.services.scales import SCALES
-
-
-class _SafetyPlanBase(FlaskForm):
-    #: The plan's version when the page was opened; a save against an older one is refused.
-    version = HiddenField(default="0")
-
-    @property
-    def section_fields(self):
-        return [getattr(self, s.key) for s in SECTIONS]
-
-    def seen_version(self) -> int:
-        try:
-            return int(self.version.data or 0)
-        except ValueError:
-            return -1
-
-
-def _section_field(section) -> TextAreaField:
-    return TextAreaField(
-        section.title, description=section.hint,
-        validators=[Optional(), Length(max=SECTION_MAX, message=_l(
-            "Keep each part to %(max)s characters or fewer.", max=f"{SECTION_MAX:,}"))],
-    )
-
-
-#: One text area per section of app.services.safety_plans.SECTIONS.
-SafetyPlanForm = type("SafetyPlanForm", (_SafetyPlanBase,),
-                      {s.key: _section_field(s) for s in SECTIONS})
-
-
-class AcknowledgeForm(FlaskForm):
-    action_taken = TextAreaField(
-        _l("What was done"),
-        description=_l("For example: called the participant, safety plan reviewed, no "
-                       "immediate risk; or: sent to the emergency department."),
-        validators=[DataRequired(_l("Say what was done before acknowledging.")),
-                    Length(max=ACTION_MAX, message=_l("Keep it to %(max)s characters or fewer.",
-                                                      max=f"{ACTION_MAX:,}"))],
-    )
+from app.scales.registry import SCALES
 
 
 class _SettingsBase(FlaskForm):

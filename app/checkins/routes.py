@@ -10,10 +10,13 @@ from flask_login import current_user
 
 from app.care.team import care_enrolment, participant_zone
 from app.checkins import bp
+from app.checkins import service as checkins
+from app.checkins import settings as checkin_settings
+from app.checkins.items import FEELINGS, ITEMS, MOOD_LABELS
+from app.checkins.service import get_own_checkin
 from app.database import utcnow
-from app.services import checkin_settings, checkins, safety
-from app.services.checkin_items import FEELINGS, ITEMS, MOOD_LABELS
-from app.services.scope import get_own_checkin
+from app.safety import alerts as safety
+from app.scales import service as scale_service
 from app.templating import render
 
 HISTORY_DAYS = 14
@@ -48,6 +51,7 @@ def checkin():
     """The daily check-in. Saving shows crisis help first when an answer calls for it."""
     if request.method == "GET":
         return render("checkins/checkin.html", None,
+                      due_scales=scale_service.due_scales(_me()),
                       **_form_context({}, {}, client_uuid=str(uuid.uuid4()),
                                       action=url_for("checkins.checkin")))
     raw = checkins.form_input(request.form)

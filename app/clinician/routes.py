@@ -4,12 +4,13 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user
 
-from app.care import break_glass
+from app.care import break_glass, scope
+from app.checkins import review as checkin_review
 from app.clinician import bp
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStatus, EnrolmentTransition, User
+from app.safety import alerts as safety
 from app.security import audit
-from app.services import checkin_review, safety, scope
 
 
 @bp.route("/")

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from app.auth import accounts
 from app.care import enrolments
+from app.checkins.demo import seed_checkins
 from app.database import utcnow
-from app.demo.checkins_seed import seed_checkins
 from app.extensions import db
 from app.models import Enrolment, LevelOfCare, Program, Role, User
 from app.push.demo import seed_push

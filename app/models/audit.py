@@ -12,7 +12,7 @@ from app.extensions import db
 class AuditEvent(db.Model):
     """Who did what, to whose record, when, from where. Never holds answers, notes or names.
 
-    Rows are only ever inserted; the ORM refuses updates and deletes (see app.services.audit),
+    Rows are only ever inserted; the ORM refuses updates and deletes (see app.security.audit),
     and only the retention purge removes rows older than the retention period.
     """
 
@@ -23,7 +23,7 @@ class AuditEvent(db.Model):
     #: None for anonymous events such as a failed sign-in for an unknown email.
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     actor_role: Mapped[str | None] = mapped_column(sa.String(20))
-    #: A code from app.services.audit.Action, e.g. "participant.view".
+    #: A code from app.security.audit.Action, e.g. "participant.view".
     action: Mapped[str] = mapped_column(sa.String(64), index=True)
     #: The participant whose information was touched, if any.
     subject_participant_id: Mapped[int | None] = mapped_column(

@@ -56,7 +56,7 @@ class Checkin(db.Model):
 
     #: 1 (very low) to 5 (very good); None only on a deleted check-in.
     mood: Mapped[int | None]
-    #: Keys from app.services.checkins.FEELINGS.
+    #: Keys from app.checkins.items.FEELINGS.
     feelings: Mapped[list] = mapped_column(sa.JSON, default=list)
     anxiety: Mapped[int | None]
     craving: Mapped[int | None]
@@ -92,7 +92,7 @@ class ScaleResponse(db.Model):
     program_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("programs.id", ondelete="SET NULL"), index=True
     )
-    #: A key of app.services.scales.SCALES, e.g. "phq9".
+    #: A key of app.scales.registry.SCALES, e.g. "phq9".
     scale: Mapped[str] = mapped_column(sa.String(20))
     client_uuid: Mapped[str] = mapped_column(sa.String(36))
     content_hash: Mapped[str] = mapped_column(sa.String(64))

@@ -3,7 +3,7 @@ deliveries, and the lock row that lets one worker at a time send on SQLite.
 
 The outbox (`reminders`) is the single source of truth for what is to be sent. Planning fills
 it idempotently (one row per unique `dedupe_key`); workers claim due rows, send them to each of
-the person's devices and record one `ReminderDelivery` per device. See app/services/push.
+the person's devices and record one `ReminderDelivery` per device. See app/push.
 """
 
 import enum
@@ -111,7 +111,7 @@ class Reminder(db.Model):
     subscription_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("push_subscriptions.id", ondelete="SET NULL"), index=True
     )
-    #: A key of app.services.push.kinds.KINDS.
+    #: A key of app.push.kinds.KINDS.
     kind: Mapped[str] = mapped_column(sa.String(30))
     #: True for rows the planner owns and may update or cancel; False for snoozes and tests.
     is_planned: Mapped[bool] = mapped_column(default=True)

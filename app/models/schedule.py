@@ -1,7 +1,7 @@
 """Session schedule: recurring series, their occurrences, attendance and calendar feeds.
 
 A series is kept the way a program thinks of it: a local start time in an IANA zone and a
-recurrence rule. Occurrences are computed from it (see `app.services.schedule`); a row in
+recurrence rule. Occurrences are computed from it (see `app.schedule.service`); a row in
 `session_occurrences` exists only for an occurrence something happened to (cancelled, moved,
 attendance taken, a participant's "running late").
 """

@@ -10,6 +10,7 @@ from app.care.enrolments import enrolment_history
 from app.extensions import db
 from app.participant import bp
 from app.participant.forms import ProfileForm
+from app.scales import service as scale_service
 from app.schedule import pages as schedule_pages
 from app.security import audit
 from app.security.audit import Action
@@ -22,6 +23,7 @@ from app.templating import render
 def today():
     """Home: the next session, the rest of today, and the quickest ways to help."""
     return render_template("participant/today.html",
+                           due_scales=scale_service.due_scales(current_user),
                            **schedule_pages.today_context(current_user))
 
 

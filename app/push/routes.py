@@ -19,9 +19,9 @@ from app.push.endpoints import InvalidSubscription
 from app.push.forms import PreferencesForm
 from app.push.kinds import KINDS
 from app.push.preferences import preferences_for, save_preferences
+from app.push.subscriptions import get_own_push_device
 from app.push.triggers import checked_in_on
 from app.push.vapid import keys
-from app.services.scope import get_own_push_device
 
 NO_QUIET_HOURS = time(0, 0)
 

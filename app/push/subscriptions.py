@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature
 
@@ -157,3 +157,12 @@ def recent_deliveries(user: User, limit: int = 20) -> list[DeliveryLine]:
         .order_by(ReminderDelivery.attempted_at.desc(), ReminderDelivery.id.desc())
         .limit(limit))
     return [DeliveryLine(*row) for row in rows]
+
+
+def get_own_push_device(user: User, device_id: int):
+    """One of the signed-in person's own push devices (participant or staff), or 404."""
+    device = db.session.scalar(sa.select(PushSubscription).where(
+        PushSubscription.id == device_id, PushSubscription.user_id == user.id))
+    if device is None:
+        abort(404)
+    return device

@@ -7,8 +7,8 @@ compares them with the outbox, so planning the same thing twice adds nothing and
 they were planned (a check-in saved a minute ago).
 
 The adapters are the only places that know the other features' models and services:
-`app.services.schedule` (occurrences in a window), `app.models.checkin` (checked in on a local
-day), `app.services.scale_responses` (scales due) and `app.models.safety` (open alerts).
+`app.schedule.service` (occurrences in a window), `app.models.checkin` (checked in on a local
+day), `app.scales.service` (scales due) and `app.models.safety` (open alerts).
 """
 
 from dataclasses import dataclass, field
@@ -99,7 +99,7 @@ def _past(due: datetime, now: datetime) -> bool:
     return due < now - GRACE
 
 
-# --- sessions (app.services.schedule) ----------------------------------------------------------
+# --- sessions (app.schedule.service) ----------------------------------------------------------
 
 def _occurrences(ctx: PlanContext) -> list:
     if "occurrences" not in ctx.cache:
@@ -267,13 +267,13 @@ def unwanted_checkins(rows: list) -> set[int]:
                 row.context.get("zone", "UTC"))}
 
 
-# --- scales (app.services.scale_responses) -----------------------------------------------------
+# --- scales (app.scales.service) -----------------------------------------------------
 
 def plan_scale_reminders(ctx: PlanContext) -> list[Desired]:
     """Once per due cycle of each scale the program asks, at the check-in time."""
     if not ctx.preferences.is_scale_on:
         return []
-    from app.services.scale_responses import scale_statuses
+    from app.scales.service import scale_statuses
 
     desired = []
     for status in scale_statuses(ctx.user, ctx.now):
@@ -283,7 +283,7 @@ def plan_scale_reminders(ctx: PlanContext) -> list[Desired]:
         due = local_to_utc(day, ctx.preferences.checkin_time, ctx.zone)
         last_id = status.last.id if status.last is not None else 0
         context = {"scale": status.scale.key, "last": last_id,
-                   "path": app_path(("checkins.scales", {}))}  # not the scale: its name
+                   "path": app_path(("scales.index", {}))}  # not the scale: its name
         desired.append(Desired(
             key=f"scale:{ctx.user.id}:{status.scale.key}:{last_id}", kind="scale",
             user_id=ctx.user.id, due_at=due, stale_at=due + timedelta(hours=12),
@@ -293,7 +293,7 @@ def plan_scale_reminders(ctx: PlanContext) -> list[Desired]:
 
 def unwanted_scales(rows: list) -> set[int]:
     """Scale reminders for a scale the participant has completed since."""
-    from app.services.scale_responses import last_response
+    from app.scales.service import last_response
 
     unwanted = set()
     for row in rows:
@@ -332,7 +332,7 @@ def plan_safety_alerts(now: datetime) -> list[Desired]:
             if alert.primary_clinician_id else None
         if primary is not None and not (primary.is_active and primary.is_staff):
             primary = None
-        path = app_path(("checkins_staff.alert", {"alert_id": alert.id}))
+        path = app_path(("safety_staff.alert", {"alert_id": alert.id}))
         stale = alert.created_at + ALERT_STALE_AFTER
 
         def row(user: User, due: datetime, is_primary: bool, _alert=alert, _path=path,

@@ -14,7 +14,7 @@ DST changes. A local time that does not exist (02:30 on a spring-forward day) re
 fold=0, an hour later in the new offset; an ambiguous one (01:30 on a fall-back day) is its first
 instance.
 
-**Bounded.** A window expands only the days it covers (`app.services.recurrence`), and pages
+**Bounded.** A window expands only the days it covers (`app.schedule.recurrence`), and pages
 fetch series, exception rows and attendance in a fixed number of queries, whatever the number of
 series.
 """

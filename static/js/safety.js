@@ -1,6 +1,6 @@
-// Trellis crisis safety rules, mirrored from app/services/safety.py: which answers call for
+// Trellis crisis safety rules, mirrored from app/safety/alerts.py: which answers call for
 // crisis help. A pure function of the answers, so help never waits for the server (and, later,
-// works offline). tests/checkins/test_safety_rules.py checks RULES equals the server's rules
+// works offline). tests/safety/test_safety_rules.py checks RULES equals the server's rules
 // and that both give the same result on a shared table of cases.
 
 /* rules:begin */

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.services import safety_plans
+from app.safety import plans as safety_plans
 from tests.browser.fixtures import settle
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from app.models import Checkin, SafetyAlert
-from tests.checkins.conftest import api_post, checkin_form
+from tests.checkins.helpers import api_post, checkin_form
 
 UUID = "3f2b8c1e-7d4a-4e5b-9c6d-1a2b3c4d5e6f"
 

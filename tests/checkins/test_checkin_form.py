@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from app.checkins import service as checkins
 from app.models import Checkin, CheckinSettings, SafetyAlert
-from app.services import checkins
-from tests.checkins.conftest import checkin_form
+from tests.checkins.helpers import checkin_form
 from tests.conftest import post_form
 
 XSS = '<script>alert(1)</script><img src=x onerror=alert(2)> &lt;b&gt; %3Cscript%3E'

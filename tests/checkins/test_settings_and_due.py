@@ -5,11 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.checkins import settings as checkin_settings
 from app.models import CheckinSettings, ScaleResponse
-from app.services import checkin_settings, scale_responses
-from app.services.scales import PHQ9
-from tests.checkins.conftest import phq9_answers
+from app.scales import service as scale_responses
+from app.scales.registry import PHQ9
 from tests.conftest import post_form
+from tests.scales.helpers import phq9_answers
 
 
 def _settings_form(**overrides) -> dict:

@@ -97,7 +97,7 @@ def check_in(app, db):
     """Save a check-in for a participant through the check-in service."""
     import uuid
 
-    from app.services import checkins
+    from app.checkins import service as checkins
 
     def save(participant, **answers):
         with app.test_request_context():

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.models import Reminder, ReminderStatus, SafetyAlert
 from app.push import planner
-from app.services import safety
+from app.safety import alerts as safety
 
 
 def _raise_alert(check_in, participant, clock):

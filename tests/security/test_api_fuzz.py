@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.models import Checkin
-from tests.checkins.conftest import api_post
+from tests.checkins.helpers import api_post
 from tests.conftest import csrf_token
 
 FIELDS = ["client_uuid", "mood", "feelings", "anxiety", "craving", "sleep_hours",

@@ -26,9 +26,11 @@ def _plant_feature_text(app, db, world, payload):
     what a clinician wrote when acknowledging the alert that check-in raised."""
     from datetime import date, time
 
+    from app.checkins import service as checkins
     from app.models import SafetyAlert, SessionKind
+    from app.safety import alerts as safety
+    from app.safety import plans as safety_plans
     from app.schedule import series as session_series
-    from app.services import checkins, safety, safety_plans
 
     with app.test_request_context():
         session_series.create_series(world.iop, session_series.SeriesDetails(

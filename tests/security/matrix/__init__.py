@@ -8,9 +8,10 @@ marks administrative objects of program A (invites), which admins manage in ever
 Add a feature by importing its module into FEATURES.
 """
 
+from tests.checkins import matrix as checkins
 from tests.push import matrix as push
 from tests.schedule import matrix as schedule
-from tests.security.matrix import checkins, foundation
+from tests.security.matrix import foundation
 
 FEATURES = [foundation, checkins, schedule, push]
 

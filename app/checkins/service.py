@@ -1,0 +1,205 @@
+"""Daily check-ins: the one validation and save path shared by the HTML form and the JSON API.
+
+`save()` validates everything before writing anything, saves the check-in and any safety alert
+in one transaction, and is idempotent on the client's UUID: the same UUID with the same content
+answers with the original check-in; with different content it raises `Conflict`.
+"""
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.exc import IntegrityError
+
+from app.care.team import care_enrolment, participant_zone
+from app.checkins import settings as checkin_settings
+from app.checkins.items import ITEMS
+from app.checkins.validation import clean, content_hash, form_input
+from app.database import utcnow
+from app.extensions import db
+from app.models import Checkin, SafetyAlert, User
+from app.safety import alerts as safety
+
+__all__ = ["Conflict", "Invalid", "NotEditable", "SaveResult", "delete", "form_input",
+           "is_editable", "local_date", "recent", "save", "update"]
+
+
+class Invalid(ValueError):
+    """Field errors ({"mood": "..."}) and the values that were valid, to show again."""
+
+    def __init__(self, errors: dict[str, str], values: dict):
+        super().__init__("invalid check-in")
+        self.errors = errors
+        self.values = values
+
+
+class Conflict(ValueError):
+    """The client UUID is taken by a check-in with different content."""
+
+    def __init__(self, existing: Checkin):
+        super().__init__("client_uuid already used with different content")
+        self.existing = existing
+
+
+class NotEditable(ValueError):
+    """The check-in's local day is over (or it was deleted)."""
+
+
+@dataclass
+class SaveResult:
+    checkin: Checkin
+    created: bool  #: False when this was a replay of an earlier request
+    triggers: list[dict] = field(default_factory=list)
+    alert: SafetyAlert | None = None
+
+
+# --- saving -----------------------------------------------------------------------------------
+
+def _find(participant_id: int, client_uuid: str) -> Checkin | None:
+    return db.session.scalar(sa.select(Checkin).where(
+        Checkin.participant_id == participant_id, Checkin.client_uuid == client_uuid))
+
+
+def recorded_triggers(checkin: Checkin) -> list[dict]:
+    """What this check-in set off, from its alerts (these survive the check-in's deletion)."""
+    alerts = db.session.scalars(sa.select(SafetyAlert).where(SafetyAlert.checkin_id == checkin.id))
+    return [t for alert in alerts for t in alert.triggers]
+
+
+def _replay(existing: Checkin, digest: str) -> SaveResult:
+    if existing.content_hash != digest:
+        raise Conflict(existing)
+    return SaveResult(existing, created=False, triggers=recorded_triggers(existing))
+
+
+def _apply(checkin: Checkin, values: dict, keys=None) -> None:
+    for item in ITEMS:
+        if keys is None or item.key in keys:
+            setattr(checkin, item.key, values.get(item.key))
+
+
+def save(participant: User, raw: Mapping, source: str = "form",
+         now: datetime | None = None) -> SaveResult:
+    """Validate and save a check-in (or recognise a replay); commits. Raises Invalid/Conflict."""
+    now = now or utcnow()
+    enrolment = care_enrolment(participant)
+    zone = participant_zone(participant, enrolment)
+    values, errors = clean(raw, zone, now, strict=source == "api")
+    if errors:
+        raise Invalid(errors, values)
+    values["client_uuid"] = values["client_uuid"] or str(uuid.uuid4())
+    digest = content_hash(values)
+    existing = _find(participant.id, values["client_uuid"])
+    if existing is not None:
+        return _replay(existing, digest)
+
+    checkin = Checkin(
+        participant_id=participant.id,
+        program_id=enrolment.program_id if enrolment else None,
+        client_uuid=values["client_uuid"],
+        content_hash=digest,
+        source=source,
+        occurred_at=values["occurred_at"] or values["client_timestamp"] or now,
+        received_at=now,
+        client_recorded_at=values["client_timestamp"],
+        client_time_zone=values["client_time_zone"],
+    )
+    _apply(checkin, values)
+    found = safety.triggers(safety.CHECKIN, values)
+    participant_id, client_uuid = participant.id, values["client_uuid"]
+    try:
+        db.session.add(checkin)
+        alert = (safety.raise_alert(participant, found, checkin=checkin, enrolment=enrolment)
+                 if found else None)
+        db.session.commit()  # the check-in and its alert together, or neither
+    except IntegrityError:
+        # Another request with the same UUID won the race: answer as a replay of it.
+        db.session.rollback()
+        existing = _find(participant_id, client_uuid)
+        if existing is None:
+            raise
+        return _replay(existing, digest)
+    return SaveResult(checkin, created=True, triggers=found, alert=alert)
+
+
+# --- the participant's own day ----------------------------------------------------------------
+
+def local_date(instant: datetime, zone: str) -> date:
+    """The calendar day of an instant in a zone."""
+    return instant.astimezone(ZoneInfo(zone)).date()
+
+
+def is_editable(checkin: Checkin, zone: str, now: datetime | None = None) -> bool:
+    """A check-in can be changed or deleted until the end of the local day it was made."""
+    now = now or utcnow()
+    return not checkin.is_deleted and local_date(checkin.received_at, zone) == local_date(now, zone)
+
+
+def update(checkin: Checkin, raw: Mapping, now: datetime | None = None) -> SaveResult:
+    """Change a check-in's answers on the day it was made; commits.
+
+    A newly positive safety answer raises an alert, in the same transaction as the change.
+    """
+    now = now or utcnow()
+    participant = checkin.participant
+    enrolment = care_enrolment(participant)
+    zone = participant_zone(participant, enrolment)
+    if not is_editable(checkin, zone, now):
+        raise NotEditable()
+    values, errors = clean({**raw, "client_uuid": None}, zone, now)
+    if errors:
+        raise Invalid(errors, values)
+    # Only the items the form showed: an answer to an item the program has since hidden stays.
+    shown = checkin_settings.for_program(enrolment.program if enrolment else None).visible_items
+    _apply(checkin, values, keys=shown)
+    if values["occurred_at"] is not None:
+        checkin.occurred_at = values["occurred_at"]
+    checkin.updated_at = now
+    found = safety.triggers(safety.CHECKIN, values)
+    already = {t["code"] for t in recorded_triggers(checkin)}
+    new = [t for t in found if t["code"] not in already]
+    alert = (safety.raise_alert(participant, new, checkin=checkin, enrolment=enrolment)
+             if new else None)
+    db.session.commit()
+    return SaveResult(checkin, created=False, triggers=found, alert=alert)
+
+
+def delete(checkin: Checkin, now: datetime | None = None) -> None:
+    """Delete a check-in on the day it was made; commits.
+
+    The answers are cleared; the row stays as a tombstone so a replayed upload is recognised,
+    and any safety alert stays (with its own copy of what triggered it).
+    """
+    now = now or utcnow()
+    if not is_editable(checkin, participant_zone(checkin.participant), now):
+        raise NotEditable()
+    _apply(checkin, {"feelings": []})
+    checkin.deleted_at = now
+    db.session.commit()
+
+
+def recent(participant: User, since: datetime) -> list[Checkin]:
+    """The participant's check-ins since an instant, newest first (deleted ones left out)."""
+    return list(db.session.scalars(
+        sa.select(Checkin).where(Checkin.participant_id == participant.id,
+                                 Checkin.deleted_at.is_(None), Checkin.occurred_at >= since)
+        .order_by(Checkin.occurred_at.desc(), Checkin.id.desc())
+    ))
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+def get_own_checkin(participant: User, checkin_id: int) -> Checkin:
+    """One of the participant's own (not deleted) check-ins, or 404."""
+    checkin = db.session.scalar(
+        sa.select(Checkin).where(Checkin.id == checkin_id,
+                                 Checkin.participant_id == participant.id,
+                                 Checkin.deleted_at.is_(None))
+    )
+    if checkin is None:
+        abort(404)
+    return checkin
