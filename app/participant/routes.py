@@ -1,6 +1,6 @@
 """Participant pages. Each shows only the signed-in participant's own data."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +16,7 @@ from app.security import audit
 from app.security.audit import Action
 from app.security.passwords import verify_password
 from app.security.sessions import start_session
-from app.templating import render
+from app.templating import render, wants_fragment
 
 
 @bp.route("/today")
@@ -77,10 +77,10 @@ def update_profile():
     current_user.language = profile.language.data
     current_user.time_zone = profile.time_zone.data or None
     db.session.commit()
-    if request.htmx and not language_changed:
+    if wants_fragment() and not language_changed:
         return render_template("participant/_profile_form.html", profile=profile, saved=True)
     flash(_("Saved."), "success")
-    if request.htmx:  # a new language needs the whole page in it
+    if wants_fragment():  # a new language needs the whole page in it
         return "", 204, {"HX-Redirect": url_for("participant.me")}
     return redirect(url_for("participant.me"))
 

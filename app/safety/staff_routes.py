@@ -14,7 +14,7 @@ from app.safety.plans import SECTIONS
 from app.safety.routes import plan_form
 from app.security import audit
 from app.security.audit import Action
-from app.templating import render
+from app.templating import render, wants_fragment
 
 
 def _alert_page(record, form, status=200, fragment=True):
@@ -41,7 +41,7 @@ def alert(alert_id: int):
         audit.record(Action.PARTICIPANT_EDIT, subject=record.participant_id,
                      target=f"safety_alert:{record.id}")
     db.session.commit()  # the acknowledgement and its audit event together
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment():
         return _alert_page(record, None)  # the card, now showing who acknowledged it
     if won:
         flash(_("Alert acknowledged."), "success")

@@ -38,8 +38,10 @@ def add_security_headers(response: Response) -> Response:
     # Pages for a signed-in person may hold health information: never store them in caches.
     if request.endpoint != "static" and current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"
-    if request.headers.get("HX-Request"):
-        headers.add("Vary", "HX-Request")
+    # The same URL answers a page or an htmx fragment (app.templating.wants_fragment): caches
+    # must keep them apart, whichever kind of request came first.
+    if response.mimetype == "text/html":
+        response.vary.add("HX-Request")
     return response
 
 
