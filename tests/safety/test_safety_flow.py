@@ -248,3 +248,23 @@ def test_staff_actions_on_alerts_and_plans_are_audited_without_content(
         ("participant.view", "safety_plan"), ("participant.edit", "safety_plan")]
     assert not any("secret" in (e.target or "") or "Called" in (e.target or "")
                    for e in events)
+
+
+def _crisis_actions(html: str) -> list[str]:
+    """The crisis action links of a page, as "href label" lines."""
+    import re
+
+    block = re.search(r'<ul class="crisis-actions".*?</ul>', html, re.S).group(0)
+    return [" ".join(m) for m in re.findall(r'<a[^>]*href="([^"]+)"[^>]*>([^<]+)</a>', block)]
+
+
+def test_the_crisis_page_and_the_check_in_help_offer_the_same_actions(participant_client):
+    """One crisis macro: the actions after a positive answer are exactly /crisis's actions."""
+    page = participant_client.get("/crisis").get_data(as_text=True)
+    saved = checkin_form(participant_client, {"safety_thoughts": "yes"}).get_data(as_text=True)
+    actions = _crisis_actions(page)
+    assert actions == _crisis_actions(saved)
+    assert [a.split()[0] for a in actions][:3] == ["tel:911", "tel:988", "sms:988"]
+    assert any(a.startswith("/safety-plan") for a in actions)
+    assert "in English and Spanish, 24 hours a day" in page
+    assert "in English and Spanish, 24 hours a day" in saved
