@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.exc import IntegrityError
 
+from app import submissions
 from app.care.team import care_enrolment, participant_zone
 from app.checkins import settings as checkin_settings
 from app.checkins.items import ITEMS
@@ -23,6 +23,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import Checkin, SafetyAlert, User
 from app.safety import alerts as safety
+from app.submissions import Conflict
 
 __all__ = ["Conflict", "Invalid", "NotEditable", "SaveResult", "delete", "form_input",
            "is_editable", "local_date", "recent", "save", "update"]
@@ -35,14 +36,6 @@ class Invalid(ValueError):
         super().__init__("invalid check-in")
         self.errors = errors
         self.values = values
-
-
-class Conflict(ValueError):
-    """The client UUID is taken by a check-in with different content."""
-
-    def __init__(self, existing: Checkin):
-        super().__init__("client_uuid already used with different content")
-        self.existing = existing
 
 
 class NotEditable(ValueError):
@@ -59,21 +52,10 @@ class SaveResult:
 
 # --- saving -----------------------------------------------------------------------------------
 
-def _find(participant_id: int, client_uuid: str) -> Checkin | None:
-    return db.session.scalar(sa.select(Checkin).where(
-        Checkin.participant_id == participant_id, Checkin.client_uuid == client_uuid))
-
-
 def recorded_triggers(checkin: Checkin) -> list[dict]:
     """What this check-in set off, from its alerts (these survive the check-in's deletion)."""
     alerts = db.session.scalars(sa.select(SafetyAlert).where(SafetyAlert.checkin_id == checkin.id))
     return [t for alert in alerts for t in alert.triggers]
-
-
-def _replay(existing: Checkin, digest: str) -> SaveResult:
-    if existing.content_hash != digest:
-        raise Conflict(existing)
-    return SaveResult(existing, created=False, triggers=recorded_triggers(existing))
 
 
 def _apply(checkin: Checkin, values: dict, keys=None) -> None:
@@ -92,38 +74,35 @@ def save(participant: User, raw: Mapping, source: str = "form",
     if errors:
         raise Invalid(errors, values)
     values["client_uuid"] = values["client_uuid"] or str(uuid.uuid4())
-    digest = content_hash(values)
-    existing = _find(participant.id, values["client_uuid"])
-    if existing is not None:
-        return _replay(existing, digest)
-
-    checkin = Checkin(
-        participant_id=participant.id,
-        program_id=enrolment.program_id if enrolment else None,
-        client_uuid=values["client_uuid"],
-        content_hash=digest,
-        source=source,
-        occurred_at=values["occurred_at"] or values["client_timestamp"] or now,
-        received_at=now,
-        client_recorded_at=values["client_timestamp"],
-        client_time_zone=values["client_time_zone"],
-    )
-    _apply(checkin, values)
     found = safety.triggers(safety.CHECKIN, values)
-    participant_id, client_uuid = participant.id, values["client_uuid"]
-    try:
+    created_alert = []
+
+    def create() -> Checkin:
+        checkin = Checkin(
+            participant_id=participant.id,
+            program_id=enrolment.program_id if enrolment else None,
+            client_uuid=values["client_uuid"],
+            content_hash=content_hash(values),
+            source=source,
+            occurred_at=values["occurred_at"] or values["client_timestamp"] or now,
+            received_at=now,
+            client_recorded_at=values["client_timestamp"],
+            client_time_zone=values["client_time_zone"],
+        )
+        _apply(checkin, values)
         db.session.add(checkin)
-        alert = (safety.raise_alert(participant, found, checkin=checkin, enrolment=enrolment)
-                 if found else None)
-        db.session.commit()  # the check-in and its alert together, or neither
-    except IntegrityError:
-        # Another request with the same UUID won the race: answer as a replay of it.
-        db.session.rollback()
-        existing = _find(participant_id, client_uuid)
-        if existing is None:
-            raise
-        return _replay(existing, digest)
-    return SaveResult(checkin, created=True, triggers=found, alert=alert)
+        if found:  # saved with the check-in, or not at all
+            created_alert.append(safety.raise_alert(participant, found, checkin=checkin,
+                                                    enrolment=enrolment))
+        return checkin
+
+    saved = submissions.save_once(Checkin, participant.id, values["client_uuid"],
+                                  content_hash(values), create)
+    if not saved.created:
+        return SaveResult(saved.record, created=False,
+                          triggers=recorded_triggers(saved.record))
+    return SaveResult(saved.record, created=True, triggers=found,
+                      alert=created_alert[0] if created_alert else None)
 
 
 # --- the participant's own day ----------------------------------------------------------------

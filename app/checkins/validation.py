@@ -3,8 +3,6 @@
 The one validation of both paths: `clean()` returns the typed values and a dict of messages.
 """
 
-import hashlib
-import json
 import math
 import re
 import uuid
@@ -14,6 +12,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from flask_babel import lazy_gettext as _l
 
+from app import submissions
 from app.checkins.items import FEELINGS, ITEMS, ITEMS_BY_KEY, NOTE_MAX
 
 #: How far back a check-in may be dated, and how far ahead a client's clock may run.
@@ -189,5 +188,4 @@ def content_hash(values: dict) -> str:
     for key in ("occurred_at", "client_timestamp"):
         if canonical.get(key) is not None:
             canonical[key] = canonical[key].astimezone(ZoneInfo("UTC")).isoformat()
-    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return submissions.content_hash(canonical)

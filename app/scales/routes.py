@@ -7,11 +7,12 @@ from flask_login import current_user
 
 from app.care.team import care_enrolment, participant_zone
 from app.checkins import settings as checkin_settings
-from app.checkins.service import Conflict, Invalid
+from app.checkins.service import Invalid
 from app.safety import alerts as safety
 from app.scales import bp
 from app.scales import service as scale_responses
 from app.scales.registry import SCALES, Scale
+from app.submissions import Conflict
 from app.templating import render
 
 

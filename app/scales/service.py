@@ -1,18 +1,16 @@
 """Saving scored scale responses, when a scale is next due, and the history with its changes."""
 
-import hashlib
-import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
+from app import submissions
 from app.care.team import care_enrolment, participant_zone
 from app.checkins import settings as checkin_settings
-from app.checkins.service import Conflict, Invalid, local_date
+from app.checkins.service import Invalid, local_date
 from app.database import utcnow
 from app.extensions import db
 from app.models import SafetyAlert, ScaleResponse, User
@@ -28,34 +26,6 @@ class ResponseResult:
     alert: SafetyAlert | None = None
 
 
-def _digest(scale: Scale, answers: dict) -> str:
-    text = json.dumps({"scale": scale.key, "answers": answers}, sort_keys=True,
-                      separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _find(participant_id: int, client_uuid: str) -> ScaleResponse | None:
-    return db.session.scalar(sa.select(ScaleResponse).where(
-        ScaleResponse.participant_id == participant_id,
-        ScaleResponse.client_uuid == client_uuid))
-
-
-def _replay(existing: ScaleResponse, digest: str) -> ResponseResult:
-    if existing.content_hash != digest:
-        raise Conflict(existing)
-    alerts = db.session.scalars(
-        sa.select(SafetyAlert).where(SafetyAlert.scale_response_id == existing.id))
-    return ResponseResult(existing, created=False,
-                          triggers=[t for a in alerts for t in a.triggers])
-
-
-def _client_uuid(raw: Mapping) -> str:
-    try:
-        return str(uuid.UUID(str(raw.get("client_uuid"))))
-    except ValueError:
-        return str(uuid.uuid4())  # a form without one: nothing to deduplicate against
-
-
 def save_response(participant: User, scale: Scale, raw: Mapping,
                   now: datetime | None = None) -> ResponseResult:
     """Validate, score and save a scale response with any safety alert, in one transaction.
@@ -66,34 +36,36 @@ def save_response(participant: User, scale: Scale, raw: Mapping,
     answers, errors = validate_answers(scale, raw)
     if errors:
         raise Invalid(errors, answers)
-    client_uuid = _client_uuid(raw)
-    digest = _digest(scale, answers)
-    existing = _find(participant.id, client_uuid)
-    if existing is not None:
-        return _replay(existing, digest)
-    scored = score(scale, answers)
-    enrolment = care_enrolment(participant)
-    response = ScaleResponse(
-        participant_id=participant.id,
-        program_id=enrolment.program_id if enrolment else None,
-        scale=scale.key, client_uuid=client_uuid, content_hash=digest, answers=answers,
-        total=scored.total, band=scored.band.key, subscores=scored.subscores,
-        submitted_at=now or utcnow(),
-    )
+    # A form without a UUID has nothing to deduplicate against: give it a fresh one.
+    client_uuid = submissions.parse_client_uuid(raw.get("client_uuid")) or str(uuid.uuid4())
+    digest = submissions.content_hash({"scale": scale.key, "answers": answers})
     found = safety.triggers(scale.key, answers)
-    participant_id = participant.id
-    try:
+    created_alert = []
+
+    def create() -> ScaleResponse:
+        scored = score(scale, answers)
+        enrolment = care_enrolment(participant)
+        response = ScaleResponse(
+            participant_id=participant.id,
+            program_id=enrolment.program_id if enrolment else None,
+            scale=scale.key, client_uuid=client_uuid, content_hash=digest, answers=answers,
+            total=scored.total, band=scored.band.key, subscores=scored.subscores,
+            submitted_at=now or utcnow(),
+        )
         db.session.add(response)
-        alert = (safety.raise_alert(participant, found, scale_response=response,
-                                    enrolment=enrolment) if found else None)
-        db.session.commit()  # the response and its alert together, or neither
-    except IntegrityError:
-        db.session.rollback()
-        existing = _find(participant_id, client_uuid)
-        if existing is None:
-            raise
-        return _replay(existing, digest)
-    return ResponseResult(response, created=True, triggers=found, alert=alert)
+        if found:  # saved with the response, or not at all
+            created_alert.append(safety.raise_alert(participant, found, scale_response=response,
+                                                    enrolment=enrolment))
+        return response
+
+    saved = submissions.save_once(ScaleResponse, participant.id, client_uuid, digest, create)
+    if not saved.created:
+        alerts = db.session.scalars(
+            sa.select(SafetyAlert).where(SafetyAlert.scale_response_id == saved.record.id))
+        return ResponseResult(saved.record, created=False,
+                              triggers=[t for a in alerts for t in a.triggers])
+    return ResponseResult(saved.record, created=True, triggers=found,
+                          alert=created_alert[0] if created_alert else None)
 
 
 def last_response(participant_id: int, scale_key: str) -> ScaleResponse | None:

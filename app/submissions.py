@@ -1,0 +1,91 @@
+"""Idempotent submissions: what a phone sends with its own UUID is saved exactly once.
+
+The offline queue resends whatever it is not sure reached the server (a lost response, a tab
+closed mid-send, a double tap), so every record a participant submits (check-ins, scale
+responses, and later skill practices and medication doses) carries the client's UUID and a
+hash of its content, unique per participant. `save_once` turns a resend into a replay of the
+first save, and the same UUID with different content into `Conflict`; a race between two
+copies of one request is settled by the unique index, and the loser answers as a replay.
+
+Shared by every capability that takes submissions, so each does not write this logic again.
+"""
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+
+Record = TypeVar("Record")
+
+
+class Conflict(ValueError):
+    """The client's UUID is taken by a submission with different content."""
+
+    def __init__(self, existing):
+        super().__init__("client_uuid already used with different content")
+        self.existing = existing
+
+
+@dataclass
+class Saved(Generic[Record]):
+    record: Record
+    created: bool  #: False when this was a replay of an earlier submission
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a submission's content (keys sorted, no spaces)."""
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def parse_client_uuid(value: Any) -> str | None:
+    """The canonical form of a client UUID, or None when `value` is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def find(model, participant_id: int, client_uuid: str):
+    """The participant's earlier submission with this UUID, if any."""
+    return db.session.scalar(sa.select(model).where(
+        model.participant_id == participant_id, model.client_uuid == client_uuid))
+
+
+def _replay(existing, digest: str) -> Saved:
+    if existing.content_hash != digest:
+        raise Conflict(existing)
+    return Saved(existing, created=False)
+
+
+def save_once(model, participant_id: int, client_uuid: str, digest: str,
+              create: Callable[[], Record]) -> Saved[Record]:
+    """Save a submission once; commits.
+
+    `create()` builds the record and adds it, with anything saved beside it (a safety alert),
+    to the session; it is called only when no submission with this UUID exists. Everything it
+    added is committed together, or nothing is. Raises Conflict for a changed resend.
+    """
+    existing = find(model, participant_id, client_uuid)
+    if existing is not None:
+        return _replay(existing, digest)
+    try:
+        record = create()
+        db.session.commit()
+    except IntegrityError:
+        # Another copy of this request won the race: answer as a replay of it.
+        db.session.rollback()
+        existing = find(model, participant_id, client_uuid)
+        if existing is None:
+            raise
+        return _replay(existing, digest)
+    return Saved(record, created=True)
