@@ -1,4 +1,4 @@
-"""The authorisation matrix, one file per feature.
+"""The authorisation matrix, one module per capability (`tests/<capability>/matrix.py`).
 
 Each feature module defines EXPECTED (endpoint -> (rule, owner)), SKIPPED_IN_WALK and
 url_values(app, world, db) returning values for its URL arguments. Owner "program_a" marks a URL
@@ -8,12 +8,17 @@ marks administrative objects of program A (invites), which admins manage in ever
 Add a feature by importing its module into FEATURES.
 """
 
+from tests.auth import matrix as auth
+from tests.care import matrix as care
 from tests.checkins import matrix as checkins
+from tests.progress import matrix as progress
 from tests.push import matrix as push
+from tests.safety import matrix as safety
+from tests.scales import matrix as scales
 from tests.schedule import matrix as schedule
-from tests.security.matrix import foundation
+from tests.security.matrix import shells
 
-FEATURES = [foundation, checkins, schedule, push]
+FEATURES = [shells, auth, care, checkins, scales, safety, progress, schedule, push]
 
 EXPECTED: dict = {}
 SKIPPED_IN_WALK: set = set()
