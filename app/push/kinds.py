@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from app.push import triggers
 from app.push.vapid import b64url
 
-#: The lock-screen text when the person has not chosen details (CLINICAL.md, Tone).
+#: The lock-screen text when the person has not chosen details (docs/clinical.md, Tone).
 DISCREET_BODY = _l("You have a reminder")
 
 PARTICIPANT = "participant"

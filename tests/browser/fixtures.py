@@ -1,7 +1,7 @@
 """Browser fixtures: a live server, Debian's Chromium through Playwright, and page checks.
 
 Every page opened through `open_page` records its requests and console messages; after the test
-it fails on any request to another origin (no CDNs, fonts or analytics: SECURITY.md, Privacy) and
+it fails on any request to another origin (no CDNs, fonts or analytics: docs/security.md) and
 on any Content Security Policy violation. `check_a11y` runs axe-core on the current page and fails
 on serious or critical violations.
 """
