@@ -80,7 +80,9 @@ class Config:
     DEMO_MODE = os.environ.get("TRELLIS_DEMO_MODE", "") == "1"
     #: Where a participant's Quick exit button goes: a neutral, everyday site.
     QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.weather.gov/")
-    # --- Web Push reminders (app/services/push; README, Configuration) ---
+    #: The public origin (https://trellis.example.org) that links sent out of the app use.
+    BASE_URL = os.environ.get("TRELLIS_BASE_URL", "")
+    # --- Web Push reminders (app/push; README, Configuration) ---
     #: The VAPID private key (raw base64url, DER or PEM); unset: generated into instance/.
     VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
     #: Who push services contact about our messages: a real mailto: or https: URL.

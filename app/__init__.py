@@ -51,7 +51,7 @@ def create_app(
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from app import database, errors, i18n, logging_setup, templating
+    from app import database, errors, formatting, i18n, logging_setup, templating
     from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -72,6 +72,7 @@ def create_app(
     limiter.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    formatting.init_app(app)
     errors.init_app(app)
     logging_setup.init_app(app)
     for package in CAPABILITIES:

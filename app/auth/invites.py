@@ -6,7 +6,7 @@ from datetime import date
 
 import segno
 import sqlalchemy as sa
-from flask import abort, current_app, url_for
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -17,6 +17,7 @@ from app.care.scope import programs_for_staff
 from app.database import utcnow
 from app.extensions import db
 from app.models import Invite, Program, Role, User
+from app.urls import external_url
 
 
 def _token_hash(token: str) -> str:
@@ -101,7 +102,7 @@ def accept(invite: Invite, password: str) -> User:
 
 def invite_url(token: str) -> str:
     """The absolute link to put in the invite."""
-    return url_for("auth.accept_invite", token=token, _external=True)
+    return external_url("auth.accept_invite", token=token)
 
 
 def qr_code_svg(url: str) -> Markup:

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from app.extensions import db
-from app.models import Enrolment, Program, Role, User, clinician_programs
+from app.models import Enrolment, EnrolmentStatus, Program, Role, User, clinician_programs
 
 
 def staff_program_ids(staff: User) -> sa.Select | None:
@@ -31,11 +31,30 @@ def participants_for_staff(staff: User) -> sa.Select:
     return sa.select(User).where(User.role == Role.PARTICIPANT, visible)
 
 
-def get_participant_for_staff(staff: User, participant_id: int) -> User:
-    """A participant the staff member may see, or 404."""
-    participant = db.session.scalar(
-        participants_for_staff(staff).where(User.id == participant_id)
+def current_participants_for_staff(staff: User) -> sa.Select:
+    """Participants with an active enrolment in one of the staff member's programs (plus
+    break-glass): the people whose records the staff member may change."""
+    enrolled = sa.select(Enrolment.participant_id).where(
+        Enrolment.program_id.in_(staff_program_ids(staff)),
+        Enrolment.status == EnrolmentStatus.ACTIVE,
     )
+    visible = User.id.in_(enrolled)
+    if staff.role == Role.ADMIN:
+        from app.care.break_glass import granted_participant_ids
+
+        visible = visible | User.id.in_(granted_participant_ids(staff))
+    return sa.select(User).where(User.role == Role.PARTICIPANT, visible)
+
+
+def get_participant_for_staff(staff: User, participant_id: int, *,
+                              for_writing: bool = False) -> User:
+    """A participant the staff member may see, or 404.
+
+    `for_writing` (plan edits, appointments, notes, homework, medications) needs the participant
+    to be enrolled now in one of the staff member's programs.
+    """
+    query = (current_participants_for_staff if for_writing else participants_for_staff)(staff)
+    participant = db.session.scalar(query.where(User.id == participant_id))
     if participant is None:
         abort(404)
     return participant
