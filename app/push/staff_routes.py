@@ -12,7 +12,7 @@ from app.push.routes import device_context, queue_test, remove_own_device, store
 
 
 def _staff_page(form: StaffPreferencesForm, status: int = 200):
-    return render_template("push/staff_reminders.html", form=form, **device_context()), status
+    return render_template("push/staff/reminders.html", form=form, **device_context()), status
 
 
 @staff_bp.route("")

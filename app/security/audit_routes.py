@@ -57,7 +57,7 @@ def log():
     events = db.session.scalars(query.limit(PAGE_SIZE)).all()
     ids = {e.actor_id for e in events} | {e.subject_participant_id for e in events}
     people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
-    return render_template("security/audit.html", events=events, people=people, args=args,
+    return render_template("security/admin/audit.html", events=events, people=people, args=args,
                            errors=errors, actions=[a.value for a in Action],
                            page_size=PAGE_SIZE), (400 if errors else 200)
 
