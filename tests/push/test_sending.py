@@ -15,8 +15,8 @@ from app.models import (
     ReminderStatus,
 )
 from app.push import actions, outbox, payload
+from app.push.answers import parse_retry_after
 from app.push.batch import BACKOFF_BASE, backoff
-from app.push.sender import parse_retry_after
 from tests.push.fake_push_service import FakePushService
 
 
