@@ -112,23 +112,26 @@ class Dispatcher:
         """Send batches until nothing is due or a stop was asked for.
 
         Batches overlap: while one is being sent (encryption and HTTP on the sender's thread),
-        the next is claimed and prepared here (database work). A stop lets the batch being sent
-        finish and gives the prepared one back unsent.
+        the next is claimed, prepared here (database work) and queued behind it, so requests
+        stay in flight while this one's last answers arrive and its outcomes are recorded. A
+        stop lets the batches already queued finish and starts no other.
         """
         total = BatchStats()
         current = self._prepare()
+        handle = self.sender.start(current.jobs) if current is not None else None
         while current is not None:
-            handle = self.sender.start(current.jobs)
-            upcoming = None
+            upcoming = upcoming_handle = None
             if current.stats.claimed >= self.batch_size and not self.stop_requested.is_set():
                 upcoming = self._prepare()
+                if upcoming is not None and self.stop_requested.is_set():
+                    upcoming.give_back()
+                    upcoming = None
+                elif upcoming is not None:
+                    upcoming_handle = self.sender.start(upcoming.jobs)
             current.finish(handle)
             total.add(current.stats)
             self.totals.add(current.stats)
-            if upcoming is not None and self.stop_requested.is_set():
-                upcoming.give_back()
-                upcoming = None
-            current = upcoming
+            current, handle = upcoming, upcoming_handle
         return total
 
     # --- one batch ----------------------------------------------------------------------------

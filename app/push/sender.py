@@ -78,11 +78,12 @@ class PushResult:
 
 @dataclass
 class _Sending:
-    """Jobs being sent: how many, where their results arrive, and the loop's future."""
+    """Jobs being sent: how many, where their results arrive, and the future of handing them
+    to the loop."""
 
     count: int
     results: queue.SimpleQueue
-    done: object
+    queued: object
 
 
 class Sender:
@@ -102,6 +103,8 @@ class Sender:
         self._timeouts = (connect_timeout, total_timeout)
         self._ssl_context = ssl_context
         self._session: aiohttp.ClientSession | None = None
+        self._waiting: asyncio.Queue | None = None
+        self._senders: list[asyncio.Task] = []
         self._origins: dict[str, str | InvalidSubscription] = {}
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="push-sender",
@@ -110,16 +113,24 @@ class Sender:
 
     # --- lifecycle ----------------------------------------------------------------------------
 
-    async def _open_session(self) -> aiohttp.ClientSession:
+    async def _open_session(self) -> None:
+        """The session, and PUSH_SEND_CONCURRENCY tasks that take jobs from one queue: every
+        batch handed over joins that queue, so the next batch is sent while the last answers
+        of this one arrive, and never more than that many requests are in flight."""
         if self._session is None:
             self._session = open_session(
                 allow_loopback=self.allow_loopback, concurrency=self.concurrency,
                 connections_per_host=self.connections_per_host,
                 connect_timeout=self._timeouts[0], total_timeout=self._timeouts[1],
                 ssl_context=self._ssl_context)
-        return self._session
+            self._waiting = asyncio.Queue()
+            self._senders = [asyncio.ensure_future(self._sender())
+                             for _ in range(self.concurrency)]
 
     async def _close_session(self) -> None:
+        for task in self._senders:
+            task.cancel()
+        await asyncio.gather(*self._senders, return_exceptions=True)
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -143,11 +154,11 @@ class Sender:
         self.collect(self.start(jobs), on_result, on_tick)
 
     def start(self, jobs: list[PushJob]) -> "_Sending":
-        """Begin sending in the loop thread; `collect` takes the results."""
-        results: queue.SimpleQueue[PushResult] = queue.SimpleQueue()
-        done = asyncio.run_coroutine_threadsafe(
-            self._send_jobs(jobs, results.put), self._loop) if jobs else None
-        return _Sending(len(jobs), results, done)
+        """Queue the jobs for sending in the loop thread; `collect` takes the results."""
+        results: queue.SimpleQueue[PushResult | Exception] = queue.SimpleQueue()
+        queued = asyncio.run_coroutine_threadsafe(
+            self._queue(jobs, results.put), self._loop) if jobs else None
+        return _Sending(len(jobs), results, queued)
 
     @staticmethod
     def collect(sending: "_Sending", on_result: Callable[[PushResult], None],
@@ -155,40 +166,37 @@ class Sender:
         """Wait for every result of `sending`, handing each to `on_result` in this thread."""
         remaining, last_tick = sending.count, time.monotonic()
         while remaining:
-            ready: list[PushResult] = []
+            ready: list[PushResult | Exception] = []
             try:
                 ready.append(sending.results.get(timeout=TICK_SECONDS))
                 while True:  # take what else has finished: one wake-up for many results
                     ready.append(sending.results.get_nowait())
             except queue.Empty:
-                if not ready and sending.done.done():
-                    sending.done.result()  # raises what went wrong in the loop thread
+                if not ready and sending.queued.done():
+                    sending.queued.result()  # raises what went wrong in the loop thread
             for result in ready:
+                if isinstance(result, Exception):
+                    raise result  # a bug, not an answer: the rows are retried after the lease
                 on_result(result)
             remaining -= len(ready)
             if on_tick is not None and time.monotonic() - last_tick >= TICK_SECONDS:
                 last_tick = time.monotonic()
                 on_tick()
-        if sending.done is not None:
-            sending.done.result()
 
-    async def _send_jobs(self, jobs: list[PushJob], report: Callable[[PushResult], None]
-                         ) -> None:
-        """PUSH_SEND_CONCURRENCY tasks take the jobs in turn from one iterator."""
-        session = await self._open_session()
-        waiting = iter(jobs)
+    async def _queue(self, jobs: list[PushJob], report: Callable) -> None:
+        await self._open_session()
+        for job in jobs:
+            self._waiting.put_nowait((job, report))
 
-        async def sender() -> None:
-            for job in waiting:
-                report(await self._send_one(session, job))
-
-        senders = [asyncio.ensure_future(sender())
-                   for _ in range(min(self.concurrency, len(jobs)))]
-        try:
-            await asyncio.gather(*senders)
-        finally:
-            for task in senders:
-                task.cancel()
+    async def _sender(self) -> None:
+        """One of the PUSH_SEND_CONCURRENCY tasks: one request at a time, for the session's life."""
+        while True:
+            job, report = await self._waiting.get()
+            try:
+                result = await self._send_one(self._session, job)
+            except Exception as error:  # handed to the caller, which raises it
+                result = error
+            report(result)
 
     def _origin(self, endpoint: str) -> str:
         """The endpoint checked again at send time, and its origin (the JWT audience).

@@ -122,12 +122,16 @@ class PushChecker:
                         len(body))
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # a worker opens up to PUSH_SEND_CONCURRENCY connections at once
+
+
 class FakePushService(PushChecker):
     """Start with `start()`, make subscriptions with `subscription()`, read `received`."""
 
     def __init__(self, vapid_public_key: str, ssl_context: ssl.SSLContext | None = None):
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
         scheme = "http"
         if ssl_context is not None:
             scheme = "https"
