@@ -33,14 +33,20 @@ def app_for(database: str, **settings):
 
 
 def reset(app) -> None:
-    """An empty schema built by the real migrations."""
+    """An empty schema built by the real migrations: `public`, or the first schema of the
+    connection's search_path (`?options=-csearch_path%3Dname` in the URL: the tests run the
+    quick mode in a schema of their own database)."""
     from flask_migrate import upgrade
 
     from app.extensions import db
 
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            schema = db.session.scalar(sa.text("SHOW search_path")).split(",")[0].strip()
+            schema = "public" if schema.startswith('"$user"') else schema.strip('"')
+            quoted = db.engine.dialect.identifier_preparer.quote(schema)
+            db.session.execute(sa.text(f"DROP SCHEMA IF EXISTS {quoted} CASCADE"))
+            db.session.execute(sa.text(f"CREATE SCHEMA {quoted}"))
             db.session.commit()
         db.engine.dispose()
         upgrade()

@@ -22,13 +22,11 @@ import argparse
 import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,86 +34,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import push_data  # noqa: E402
+from push_reference import encryption_rate, peer  # noqa: E402
 from push_report import write_report  # noqa: E402
+from push_service import Service, check_ok, exactly_once  # noqa: E402
 
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/trellis_push_bench"
-
-
-class Service:
-    """The stand-in push service process and its control endpoints."""
-
-    def __init__(self, keys: Path, delay_ms: float, jitter_ms: float):
-        self.process = subprocess.Popen(  # noqa: S603 - our interpreter and script
-            [sys.executable, str(ROOT / "bench" / "push_service.py"), "--keys", str(keys),
-             "--delay-ms", str(delay_ms), "--jitter-ms", str(jitter_ms)],
-            stdout=subprocess.PIPE, text=True, cwd=ROOT)
-        line = self.process.stdout.readline()
-        if not line.startswith("port "):
-            raise RuntimeError(f"the stand-in push service did not start: {line!r}")
-        self.origin = f"http://127.0.0.1:{int(line.split()[1])}"
-
-    def call(self, path: str, method: str = "GET") -> dict:
-        request = urllib.request.Request(self.origin + path, method=method)
-        with urllib.request.urlopen(request, timeout=600) as answer:  # noqa: S310 - our loopback
-            return json.loads(answer.read())
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
-
-
-def exactly_once(report: dict, expected: set[int]) -> dict:
-    """Compare the message ids the stand-in received with the ids that should have arrived."""
-    seen: dict[int, int] = {}
-    for reminder_id in report["ids"]:
-        seen[reminder_id] = seen.get(reminder_id, 0) + 1
-    return {"expected": len(expected), "received": report["messages"],
-            "distinct": len(seen), "duplicated": sum(1 for n in seen.values() if n > 1),
-            "lost": len(expected - set(seen)), "unexpected": len(set(seen) - expected),
-            "rejected": report["errors"] + report["undecryptable"],
-            "first_errors": report["first_errors"], "vapid_tokens": report["vapid_tokens"]}
-
-
-def check_ok(check: dict) -> bool:
-    return (check["received"] == check["distinct"] == check["expected"] and not check["lost"]
-            and not check["unexpected"] and not check["rejected"])
-
-
-def encryption_rate(devices: list, samples: int) -> float:
-    """Messages a second pywebpush encrypts on one core (the floor: a new ECDH key each)."""
-    from app.push.crypto import encrypt
-
-    payload = json.dumps({"web_push": 8030, "notification": {
-        "title": "Trellis", "body": "You have a reminder", "tag": "trellis-checkin",
-        "lang": "en", "data": {"kind": "checkin", "id": 123456, "url": "/checkin"},
-        "navigate": "https://trellis.bench/checkin"}}).encode()
-    rates = []
-    for _ in range(3):
-        started = time.perf_counter()
-        for n in range(samples):
-            encrypt(*devices[n % len(devices)], payload)
-        rates.append(samples / (time.perf_counter() - started))
-    return statistics.median(rates)
-
-
-def peer(service: Service, devices: list, vapid_raw: str, seconds: float, limit: int) -> dict:
-    """pywebpush's `webpush()` in a loop, one message after another, as a typical Flask app
-    sends (a claims dict per call, the key string parsed each time, no timeout)."""
-    from pywebpush import webpush
-
-    service.call("/control/reset", "POST")
-    sent, started = 0, time.perf_counter()
-    while sent < limit and time.perf_counter() - started < seconds:
-        sent += 1
-        p256dh, auth = devices[sent % len(devices)]
-        webpush({"endpoint": f"{service.origin}/push/d{sent}",
-                 "keys": {"p256dh": p256dh, "auth": auth}},
-                data=json.dumps({"notification": {"title": "Trellis", "body": "Reminder",
-                                                  "data": {"id": sent}}}),
-                vapid_private_key=vapid_raw, vapid_claims={"sub": "mailto:ops@trellis.org"})
-    elapsed = time.perf_counter() - started
-    check = exactly_once(service.call("/control/report"), set(range(1, sent + 1)))
-    return {"sent": sent, "seconds": elapsed, "rate": sent / elapsed, "check": check}
 
 
 def start_worker(env: dict, log: Path, *args: str) -> subprocess.Popen:
@@ -136,13 +59,19 @@ def stop_worker(worker: subprocess.Popen, log: Path) -> dict:
             (part.split(" ")[::-1] for part in summary[-1].split(", "))}
 
 
-def wait_drained(app, timeout: float) -> float:
-    """Poll until no reminder is pending or being sent; the wall time when that was seen."""
-    deadline = time.time() + timeout
+def wait_drained(app, service: Service, expected: int, timeout: float) -> float:
+    """The wall time when no reminder was pending or being sent any more. The stand-in's count
+    is polled until every message has arrived (cheap), then the outbox (a count over the
+    status index) until the last answers are recorded; the outbox is also checked every few
+    seconds meanwhile, so a run that lost messages still ends."""
+    deadline, next_check = time.time() + timeout, time.time() + 5
     while time.time() < deadline:
-        if push_data.remaining(app) == 0:
-            return time.time()
-        time.sleep(0.25)
+        arrived = service.call("/control/stats")["messages"] >= expected
+        if arrived or time.time() >= next_check:
+            next_check = time.time() + 5
+            if push_data.remaining(app) == 0:
+                return time.time()
+        time.sleep(0.05 if arrived else 0.25)
     raise RuntimeError(f"not drained after {timeout:.0f} s")
 
 
@@ -159,7 +88,7 @@ def drain(app, service, env, folder, count: int, lead: float, timeout: float) ->
     insert_seconds = push_data.add_reminders(app, range(1, count + 1), datetime.now(UTC),
                                              "drain")
     due_at = time.time()
-    drained_at = wait_drained(app, timeout)
+    drained_at = wait_drained(app, service, count, timeout)
     used = {pid: push_data.cpu_seconds(pid) - before for pid, before in cpu.items()}
     peaks = [push_data.peak_rss_mib(planner.pid), push_data.peak_rss_mib(sender.pid)]
     report = service.call("/control/report")
@@ -186,7 +115,7 @@ def alone(app, service, sender, folder, count: int, first: int, timeout: float) 
     service.call("/control/reset", "POST")
     cpu = push_data.cpu_seconds(sender.pid)
     push_data.add_reminders(app, range(first, first + count), datetime.now(UTC), "alone")
-    drained_at = wait_drained(app, timeout)
+    drained_at = wait_drained(app, service, count, timeout)
     used = push_data.cpu_seconds(sender.pid) - cpu
     report = service.call("/control/report")
     stop_worker(sender, folder / "sender.log")
@@ -239,6 +168,8 @@ def run(args) -> dict:
     from app.push.vapid import private_key_pem
 
     database = args.database
+    if args.concurrency:  # the workers and bench/push_split.py read it from the environment
+        os.environ["PUSH_SEND_CONCURRENCY"] = str(args.concurrency)
     app = push_data.app_for(database)
     push_data.reset(app)
     results = {"machine": machine(app), "delay_ms": args.delay_ms, "jitter_ms": args.jitter_ms,
@@ -288,9 +219,17 @@ def main() -> int:
     parser.add_argument("--reminders", type=int, default=100_000)
     parser.add_argument("--delay-ms", type=float, default=80.0)
     parser.add_argument("--jitter-ms", type=float, default=20.0)
+    parser.add_argument("--concurrency", type=int, help="PUSH_SEND_CONCURRENCY of the workers "
+                        "(default: the configured default)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--report-from", type=Path, nargs="+", metavar="JSON",
+                        help="only write docs/benchmarks.md from earlier runs' --json files "
+                        "(medians)")
     parser.add_argument("--no-write", action="store_true", help="leave docs/benchmarks.md")
     args = parser.parse_args()
+    if args.report_from:
+        write_report([json.loads(path.read_text()) for path in args.report_from])
+        return 0
     if args.quick:
         args.reminders, args.delay_ms, args.jitter_ms = 300, 5.0, 2.0
         args.no_write = True

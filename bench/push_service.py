@@ -21,8 +21,10 @@ import asyncio
 import json
 import random
 import socket
+import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import http_ece
@@ -30,7 +32,8 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid.utils import b64urldecode
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from tests.push.fake_push_service import PushChecker  # noqa: E402
 
@@ -145,6 +148,49 @@ async def serve(stand_in_for) -> None:
     await web.SockSite(runner, listener, backlog=1024).start()
     print(f"port {port}", flush=True)
     await asyncio.Event().wait()  # until killed
+
+
+# --- the benchmark's side: starting it, its control endpoints, the exactly-once check -------
+
+class Service:
+    """The stand-in push service process and its control endpoints."""
+
+    def __init__(self, keys: Path, delay_ms: float, jitter_ms: float):
+        self.process = subprocess.Popen(  # noqa: S603 - our interpreter and script
+            [sys.executable, __file__, "--keys", str(keys),
+             "--delay-ms", str(delay_ms), "--jitter-ms", str(jitter_ms)],
+            stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        line = self.process.stdout.readline()
+        if not line.startswith("port "):
+            raise RuntimeError(f"the stand-in push service did not start: {line!r}")
+        self.origin = f"http://127.0.0.1:{int(line.split()[1])}"
+
+    def call(self, path: str, method: str = "GET") -> dict:
+        request = urllib.request.Request(self.origin + path, method=method)  # noqa: S310
+        with urllib.request.urlopen(request, timeout=600) as answer:  # noqa: S310 - our loopback
+            return json.loads(answer.read())
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def exactly_once(report: dict, expected: set[int]) -> dict:
+    """Compare the message ids the stand-in received with the ids that should have arrived."""
+    seen: dict[int, int] = {}
+    for reminder_id in report["ids"]:
+        seen[reminder_id] = seen.get(reminder_id, 0) + 1
+    return {"expected": len(expected), "received": report["messages"],
+            "distinct": len(seen), "duplicated": sum(1 for n in seen.values() if n > 1),
+            "lost": len(expected - set(seen)), "unexpected": len(set(seen) - expected),
+            "rejected": report["errors"] + report["undecryptable"],
+            "first_errors": report["first_errors"], "vapid_tokens": report["vapid_tokens"]}
+
+
+def check_ok(check: dict) -> bool:
+    return (check["received"] == check["distinct"] == check["expected"] and not check["lost"]
+            and not check["unexpected"] and not check["rejected"])
+
 
 
 def main() -> None:
