@@ -1,7 +1,7 @@
 """Benchmark: 100,000 reminders due at one minute, sent through a push service that answers
 like the real network (after 80 ms, jittered), on PostgreSQL.
 
-    .venv/bin/python bench/push_drain.py            # the full run (about five minutes)
+    .venv/bin/python bench/push_drain.py            # the full run (about four minutes)
     .venv/bin/python bench/push_drain.py --quick    # a few hundred reminders, no timing targets
 
 One run, in order (details in docs/benchmarks.md, which the full run rewrites):

@@ -119,37 +119,31 @@ def write_report(runs: list[dict]) -> None:
 NOTES = """\
 How the run goes. The stand-in push service (`bench/push_service.py`, aiohttp.web in its own
 process) answers every `POST` after the delay; it checks every request's headers and VAPID
-header (each distinct token in full, with the signature) and keeps every body. After each phase
-it decrypts every body with its device's key and returns every message id it received: the run
-fails if one is missing, duplicated or unexpected. The two workers are real `flask reminders
-worker` processes (REMINDERS_POLL_SECONDS 5, batches of 500); they start first, then all the
-reminders are inserted in one transaction (Core executemany), due at once, and the drain is
-timed from that commit until no reminder is pending or being sent (polled every 0.25 s; it
+header (each distinct token in full, signature included) and keeps every body. After each
+phase it decrypts every body with its device's key and returns every message id it received:
+the run fails if one is missing, duplicated or unexpected. The two workers are real `flask
+reminders worker` processes (REMINDERS_POLL_SECONDS 5, batches of 500). They start first; then
+every reminder is inserted in one transaction (Core executemany, 5,000 rows a statement), due at
+once, and the drain is timed from that commit until no reminder is pending or being sent (it
 includes up to one poll interval before a worker notices). The participants have no
-enrolment, so the planning worker's pass has nobody to plan and it sends as much as the other.
-"One worker alone" is the `--no-plan` worker afterwards, on a fifth as many more, timed from
-the first arrival at the stand-in. CPU figures come from /proc (user + system time), peak
-memory from VmHWM. The peer sends one message after another with `webpush()` (a claims dict
-per call, the key parsed each time, no timeout), with no database work at all.
+enrolment, so the planning worker has nobody to plan and sends as much as the other. "One
+worker alone" is the `--no-plan` worker afterwards, on a fifth as many more, timed from the
+first arrival at the stand-in. CPU comes from /proc (user + system time; PostgreSQL's: the
+server processes of the workers' connections), peak memory from VmHWM. The peer sends one
+message after another with `webpush()` (a claims dict per call, the key parsed each time, no
+timeout) and does no database work at all.
 
-What they mean. A push service takes tens to hundreds of milliseconds to answer, so a worker's
-rate is bounded by PUSH_SEND_CONCURRENCY / the answer time (100 / about 0.09 s, about 1,100/s)
-before it is bounded by CPU: the workers here used well under a core each. Two workers share
-the drain through `FOR UPDATE SKIP LOCKED`; more workers (or a higher PUSH_SEND_CONCURRENCY,
-while CPU lasts) drain faster. The peer is slow because it waits for each answer before the
-next request; it is not slower per message in CPU.
+What they mean. A push service takes tens to hundreds of milliseconds to answer, so a
+worker's rate is bounded by PUSH_SEND_CONCURRENCY over the answer time (100 / about 0.09 s,
+about 1,100 a second) before it is bounded by CPU: in the drain each worker used about half a
+core. Two workers share the outbox through `FOR UPDATE SKIP LOCKED` and split it evenly; more
+workers drain faster while cores last. The peer is slow because it waits for each answer before
+the next request, not because it spends more CPU.
 
-The ratio to the encryption-only rate. A worker spends about four times the encryption's CPU on
-each message: aiohttp alone costs about as much as the encryption and more (the previous
-hand-written HTTP/1.1 client cost 25-30 µs, which is how that design reached 0.7 of it), the
-database work through SQLAlchemy and the hand-over between the database thread and the
-sender's thread the rest. Even with enough requests in flight to make a worker CPU-bound, one
-worker would reach about 1,600-1,800 sends a second on one core: about 0.2 of the encryption-only
-rate. The 0.5 target is therefore missed by design: more throughput comes from more workers,
-one process each, which PostgreSQL's outbox shares.
-
-Not measured here: planning. A planning pass visits every participant with a device and an
-active enrolment, one query set and one commit per person (about 2.5 ms of the worker's CPU per
-person even with nothing to plan, on this machine); at tens of thousands of enrolled
-participants a pass takes minutes, during which the planning worker does not send.
-`--no-plan` workers keep sending meanwhile."""
+The ratio to the encryption-only rate is missed by design. A worker spends about four times the
+encryption's CPU on each message (the table above): aiohttp costs more than the encryption
+itself (the hand-written HTTP/1.1 client this replaced cost 25-30 µs, which is how that design
+reached 0.7 with an encryption process beside it), and SQLAlchemy, the event loop and the
+hand-over between the database thread and the sender's thread take the rest. So even a worker
+with enough requests in flight to be CPU-bound reaches only about a fifth of the encryption-only
+rate on one core (below). More throughput comes from more workers, one process each."""
