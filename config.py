@@ -91,12 +91,11 @@ class Config:
     PUSH_SERVICE_HOSTS = os.environ.get("PUSH_SERVICE_HOSTS", "")
     #: Testing only, never read from the environment: endpoints on 127.0.0.1 (fake service).
     PUSH_ALLOW_LOOPBACK_FOR_TESTS = False
-    PUSH_SEND_CONCURRENCY = int(os.environ.get("PUSH_SEND_CONCURRENCY", "32"))
-    #: Extra processes that encrypt push messages for the worker (0: encrypt in the worker).
-    #: One by default where there is a second core: encryption is most of a message's CPU,
-    #: and beside the worker's database and HTTP work it raises throughput by half.
-    PUSH_ENCRYPT_PROCESSES = int(os.environ.get(
-        "PUSH_ENCRYPT_PROCESSES", "1" if (os.cpu_count() or 1) > 1 else "0"))
+    #: Push requests a worker keeps in flight: push services answer in tens to hundreds of
+    #: milliseconds, so this (not CPU) decides how fast a worker sends (docs/benchmarks.md).
+    PUSH_SEND_CONCURRENCY = int(os.environ.get("PUSH_SEND_CONCURRENCY", "100"))
+    #: Connections a worker opens to one push service (0: as many as PUSH_SEND_CONCURRENCY).
+    PUSH_CONNECTIONS_PER_HOST = int(os.environ.get("PUSH_CONNECTIONS_PER_HOST", "0"))
     REMINDERS_BATCH_SIZE = int(os.environ.get("REMINDERS_BATCH_SIZE", "500"))
     #: How long a worker's claim on a reminder lasts before another worker may retry it.
     REMINDERS_LEASE_SECONDS = int(os.environ.get("REMINDERS_LEASE_SECONDS", "300"))
@@ -136,8 +135,6 @@ class TestingConfig(DevelopmentConfig):
     ARGON2_MEMORY_KIB = 1024
     ARGON2_TIME_COST = 1
     PUSH_ALLOW_LOOPBACK_FOR_TESTS = True
-    #: Starting a process per dispatcher would slow every test; the tests that need one ask.
-    PUSH_ENCRYPT_PROCESSES = int(os.environ.get("PUSH_ENCRYPT_PROCESSES", "0"))
 
     @classmethod
     def secret_key(cls) -> str | None:

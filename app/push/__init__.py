@@ -19,8 +19,9 @@ Service code:
 - `planner`: fills the outbox idempotently from the schedule, check-ins, scales and alerts.
 - `outbox`: claiming due rows (SKIP LOCKED on PostgreSQL, a lock row on SQLite) and
   recording outcomes.
-- `crypto`, `sender`, `http`, `batch`: encrypt (pywebpush), sign (py_vapid) and post, many
-  requests at once, from an event loop on the sender's thread.
+- `crypto`, `sender`, `client`, `answers`, `batch`: encrypt (pywebpush), sign (py_vapid) and
+  post (aiohttp, a resolver applying the SSRF checks), many requests at once from an event
+  loop on the sender's thread, and what each answer means for the reminder.
 - `dispatcher`: the worker loop tying it together; sends never happen in a web request.
 - `cli` (`flask push …`) and `worker_cli` (`flask reminders …`); `demo` for the demo seed.
 """

@@ -1,8 +1,9 @@
 """One claimed batch of reminders: filter, build a job per device, record what happened.
 
 Outcomes are recorded as soon as all of a row's devices have answered, in small transactions
-(up to FLUSH_ROWS rows or FLUSH_SECONDS), so a worker killed mid-batch leaves only the messages
-in flight (sent, answer not yet recorded) to be sent a second time by another worker.
+(up to FLUSH_ROWS rows or FLUSH_SECONDS) with one statement per kind of write (executemany), so
+a worker killed mid-batch leaves only the messages in flight (sent, answer not yet recorded) to
+be sent a second time by another worker.
 
 Answers: 2xx delivered; 404/410 delete the subscription; 401/403 pause the subscription and
 log for operators; 429/503 wait for Retry-After; other 5xx, timeouts and connection failures
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.models import (
@@ -26,6 +28,7 @@ from app.models import (
     EnrolmentStatus,
     Program,
     PushSubscription,
+    Reminder,
     ReminderDelivery,
     ReminderPreference,
     ReminderStatus,
@@ -45,19 +48,20 @@ BACKOFF_MAX = timedelta(hours=1)
 #: Outcomes are written after this many finished rows, or this long, whichever comes first.
 FLUSH_ROWS = 250
 FLUSH_SECONDS = 0.2
-_UPSERT_DELIVERY = (
-    "INSERT INTO reminder_deliveries (reminder_id, subscription_id, user_id, device_label, "
-    "outcome, http_status, detail, attempted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (reminder_id, subscription_id) DO UPDATE SET outcome = excluded.outcome, "
-    "http_status = excluded.http_status, detail = excluded.detail, "
-    "attempted_at = excluded.attempted_at, device_label = excluded.device_label")
-#: A row's new state, one row at a time (executemany: no list parameter, no per-batch SQL
-#: construction), guarded by this worker's claim: a row whose lease was lost is left alone.
+_REMINDERS = Reminder.__table__
+#: A row's new state (executemany: one parameter set per row), guarded by this worker's
+#: claim: a row whose lease was lost is left to the worker that holds it now.
 _FINISH_ROW = (
-    "UPDATE reminders SET status = ?, last_error = ?, sent_at = ?, "
-    "next_attempt_at = COALESCE(?, next_attempt_at), claimed_by = NULL, "
-    "lease_expires_at = NULL, updated_at = ? WHERE id = ? AND claimed_by = ? AND status = ?")
-_DELIVERED_TO = "UPDATE push_subscriptions SET last_delivered_at = ? WHERE id = ?"
+    sa.update(_REMINDERS)
+    .where(_REMINDERS.c.id == sa.bindparam("row_id"),
+           _REMINDERS.c.claimed_by == sa.bindparam("worker_id"),
+           _REMINDERS.c.status == ReminderStatus.SENDING)
+    .values(status=sa.bindparam("new_status"), last_error=sa.bindparam("error"),
+            sent_at=sa.bindparam("sent"),
+            next_attempt_at=sa.func.coalesce(
+                sa.bindparam("next_at", type_=_REMINDERS.c.next_attempt_at.type),
+                _REMINDERS.c.next_attempt_at),
+            claimed_by=None, lease_expires_at=None, updated_at=sa.bindparam("updated")))
 #: Counter of BatchStats per final status.
 _COUNTERS = {ReminderStatus.SENT: "sent", ReminderStatus.PENDING: "retrying",
              ReminderStatus.FAILED: "failed", ReminderStatus.DROPPED: "dropped",
@@ -149,15 +153,6 @@ class Batch:
         self.last_renewal = time.monotonic()
         self.labels: dict[int, str] = {}
         self.jobs: list[PushJob] = []
-        #: The bodies being encrypted ahead of sending (`Sender.encrypt_ahead`), if any.
-        self.encrypted: list | None = None
-        #: Instants as the database stores them (outcomes are written without SQLAlchemy's
-        #: per-row parameter processing: see `_execute_many`).
-        dialect = db.session.get_bind().dialect
-        convert = ReminderDelivery.__table__.c.attempted_at.type.dialect_impl(dialect) \
-            .bind_processor(dialect)
-        self.db_time = convert or (lambda value: value)
-        self.attempted_at = self.db_time(now)
         #: The usual outcome, shared: delivered to the only device on the first try.
         self.delivered = RowDecision(ReminderStatus.SENT, sent_at=now)
 
@@ -174,8 +169,6 @@ class Batch:
 
     def give_back(self) -> None:
         """Return the claimed rows unsent (the worker is stopping)."""
-        for future in self.encrypted or ():
-            future.cancel()
         outbox.release_unsent(self.d.worker_id, [job.reminder_id for job in self.jobs])
 
     # --- which rows still go out --------------------------------------------------------------
@@ -283,10 +276,11 @@ class Batch:
     def _on_result(self, result: PushResult) -> None:
         job = result.job
         row = self.rows[job.reminder_id]
-        self.pending.deliveries.append((
-            row.id, job.subscription_id, row.user_id, self.labels.get(job.subscription_id, ""),
-            result.outcome.value, result.status, (result.detail or "")[:200] or None,
-            self.attempted_at))
+        self.pending.deliveries.append({
+            "reminder_id": row.id, "subscription_id": job.subscription_id,
+            "user_id": row.user_id, "device_label": self.labels.get(job.subscription_id, ""),
+            "outcome": result.outcome, "http_status": result.status,
+            "detail": (result.detail or "")[:200] or None, "attempted_at": self.now})
         if result.outcome == DeliveryOutcome.DELIVERED:
             self.pending.delivered_subscriptions.add(job.subscription_id)
             if row.kind == "safety_alert" and row.context.get("primary"):
@@ -330,9 +324,10 @@ class Batch:
         if pending.rows:
             self._write_rows(pending.rows)
         if pending.delivered_subscriptions:
-            self._execute_many(_DELIVERED_TO, [
-                (self.attempted_at, subscription_id)
-                for subscription_id in sorted(pending.delivered_subscriptions)])
+            db.session.execute(
+                sa.update(PushSubscription.__table__)
+                .where(in_ids(PushSubscription.id, sorted(pending.delivered_subscriptions)))
+                .values(last_delivered_at=self.now))
         for subscription_id, reason in pending.rejected_subscriptions.items():
             db.session.execute(sa.update(PushSubscription).where(
                 PushSubscription.id == subscription_id)
@@ -352,43 +347,27 @@ class Batch:
             self.last_renewal = time.monotonic()
             outbox.renew_leases(self.d.worker_id, self.d.clock(), self.d.lease)
 
-    def _write_deliveries(self, deliveries: list[tuple]) -> None:
-        """Upsert one delivery per (reminder, device)."""
-        self._execute_many(_UPSERT_DELIVERY, deliveries)
+    @staticmethod
+    def _write_deliveries(deliveries: list[dict]) -> None:
+        """Upsert one delivery per (reminder, device), in one executemany."""
+        table = ReminderDelivery.__table__
+        insert = (postgresql.insert if outbox.is_postgres() else sqlite.insert)(table)
+        db.session.execute(insert.on_conflict_do_update(
+            index_elements=[table.c.reminder_id, table.c.subscription_id],
+            set_={name: insert.excluded[name] for name in (
+                "outcome", "http_status", "detail", "attempted_at", "device_label")}),
+            deliveries)
 
     def _write_rows(self, rows: list) -> None:
-        """Each row's new state, guarded by this worker's claim: a row whose lease was lost
-        is left to the worker that has it now."""
-        sending, db_time = ReminderStatus.SENDING.value, self.db_time
-        updated_at, worker_id = self.attempted_at, self.d.worker_id
-        converted: dict = {None: None}
-        parameters = []
-        for row, decision in rows:
-            for value in (decision.sent_at, decision.next_attempt_at):
-                if value not in converted:
-                    converted[value] = db_time(value)
-            parameters.append((
-                decision.status.value, (decision.last_error or "")[:200] or None,
-                converted[decision.sent_at], converted[decision.next_attempt_at], updated_at,
-                row.id, worker_id, sending))
-        updated = self._execute_many(_FINISH_ROW, parameters)
+        """Each row's new state, in one executemany guarded by this worker's claim."""
+        updated = db.session.execute(_FINISH_ROW, [
+            {"row_id": row.id, "worker_id": self.d.worker_id, "new_status": decision.status,
+             "error": (decision.last_error or "")[:200] or None, "sent": decision.sent_at,
+             "next_at": decision.next_attempt_at, "updated": self.now}
+            for row, decision in rows]).rowcount
         if updated != len(rows):
             log.warning("worker %s lost the lease on some reminders (another worker retries "
                         "them)", self.d.worker_id)
-
-    @staticmethod
-    def _execute_many(sql: str, parameters: list[tuple]) -> int:
-        """Run one statement for many rows in one DBAPI executemany; returns the rows changed.
-
-        The worker's hot path (a few rows per message): the values were converted to what the
-        database stores when gathered and go to the driver as they are, which costs a fraction
-        of SQLAlchemy's statement building and per-row parameter processing (see
-        docs/benchmarks.md).
-        """
-        connection = db.session.connection()
-        if connection.dialect.paramstyle != "qmark":
-            sql = sql.replace("?", "%s")  # psycopg's placeholder; the SQL is a constant
-        return connection.exec_driver_sql(sql, parameters).rowcount
 
 
 def _devices_and_people(user_ids: list[int]) -> sa.Select:

@@ -6,13 +6,14 @@ import click
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask.cli import AppGroup
+from py_vapid.utils import b64urlencode
 
 from app.auth import accounts
 from app.database import utcnow
 from app.extensions import db
 from app.models import PushSubscription, Reminder, ReminderDelivery
 from app.push import actions
-from app.push.vapid import VapidConfigError, b64url, keys, public_key_b64
+from app.push.vapid import VapidConfigError, keys, public_key_b64
 
 push_cli = AppGroup("push", help="Web Push keys, devices and a test message.")
 
@@ -34,7 +35,7 @@ def generate_key() -> None:
     """
     key = ec.generate_private_key(ec.SECP256R1())
     raw = key.private_numbers().private_value.to_bytes(32, "big")
-    click.echo(f"VAPID_PRIVATE_KEY={b64url(raw)}")
+    click.echo(f"VAPID_PRIVATE_KEY={b64urlencode(raw)}")
     click.echo(f"public key: {public_key_b64(key)}")
 
 

@@ -4,10 +4,9 @@
 the batch being sent); `flask reminders run-once` runs `run_once` (for cron). While one batch is
 being sent, the next is claimed and prepared, so database work and sending overlap. See
 `batch` for what happens to one batch, and docs/push.md for the guarantees. Nothing here runs
-inside a web request.
+inside a web request. One worker is one process; run more workers for more throughput.
 """
 
-import gc
 import logging
 import os
 import random
@@ -28,22 +27,6 @@ from app.push.triggers import app_path
 from app.push.vapid import VapidSigner, check_configuration, keys
 
 log = logging.getLogger(__name__)
-
-
-#: Allocations between young-generation collections in a worker (Python's default: 700).
-WORKER_GC_THRESHOLD = 10_000
-
-
-def tune_garbage_collector() -> None:
-    """For a worker process, once it is set up: move what start-up allocated (the app, its
-    models, translations) out of the cyclic collector's reach, and collect young objects less
-    often. A batch allocates tens of thousands of short-lived rows and tuples, and with the
-    defaults the collections (which walk the app's long-lived objects too) cost about a tenth
-    of the worker's CPU (docs/benchmarks.md). The rows are freed by reference counting anyway.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 class Dispatcher:
@@ -68,7 +51,7 @@ class Dispatcher:
             allow_loopback=config["PUSH_ALLOW_LOOPBACK_FOR_TESTS"],
             extra_hosts=extra_hosts(config["PUSH_SERVICE_HOSTS"]),
             concurrency=config["PUSH_SEND_CONCURRENCY"],
-            encrypt_processes=config["PUSH_ENCRYPT_PROCESSES"])
+            connections_per_host=config["PUSH_CONNECTIONS_PER_HOST"])
         self.stop_requested = threading.Event()
         #: Everything this dispatcher did since it started.
         self.totals = BatchStats()
@@ -128,27 +111,27 @@ class Dispatcher:
     def send_due(self) -> BatchStats:
         """Send batches until nothing is due or a stop was asked for.
 
-        Batches overlap: while one is being sent (encryption and HTTP on the sender's thread
-        and processes), the next is claimed and prepared here (database work) and handed to
-        the encryption processes, if any. A stop lets the batch being sent finish and gives the
-        prepared one back unsent.
+        Batches overlap: while one is being sent (encryption and HTTP on the sender's thread),
+        the next is claimed, prepared here (database work) and queued behind it, so requests
+        stay in flight while this one's last answers arrive and its outcomes are recorded. A
+        stop lets the batches already queued finish and starts no other.
         """
         total = BatchStats()
         current = self._prepare()
+        handle = self.sender.start(current.jobs) if current is not None else None
         while current is not None:
-            handle = self.sender.start(current.jobs, current.encrypted)
-            upcoming = None
+            upcoming = upcoming_handle = None
             if current.stats.claimed >= self.batch_size and not self.stop_requested.is_set():
                 upcoming = self._prepare()
-                if upcoming is not None:
-                    upcoming.encrypted = self.sender.encrypt_ahead(upcoming.jobs)
+                if upcoming is not None and self.stop_requested.is_set():
+                    upcoming.give_back()
+                    upcoming = None
+                elif upcoming is not None:
+                    upcoming_handle = self.sender.start(upcoming.jobs)
             current.finish(handle)
             total.add(current.stats)
             self.totals.add(current.stats)
-            if upcoming is not None and self.stop_requested.is_set():
-                upcoming.give_back()
-                upcoming = None
-            current = upcoming
+            current, handle = upcoming, upcoming_handle
         return total
 
     # --- one batch ----------------------------------------------------------------------------

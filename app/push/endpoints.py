@@ -9,14 +9,13 @@ PUSH_ALLOW_LOOPBACK_FOR_TESTS lets an endpoint on 127.0.0.1 through (the tests' 
 """
 
 import ipaddress
-import socket
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask_babel import lazy_gettext as _l
-
-from app.push.vapid import b64url_decode
+from py_vapid.utils import b64urldecode
 
 #: Push services of the browsers people use, by the name stored on a subscription.
 KNOWN_PUSH_SERVICES = {
@@ -34,6 +33,7 @@ METADATA_ADDRESSES = {
 }
 MAX_ENDPOINT_LENGTH = 2048
 LOOPBACK_HOSTS = {"127.0.0.1", "::1", "[::1]"}
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
 
 
 class InvalidSubscription(ValueError):
@@ -136,6 +136,14 @@ def check_endpoint(url: str, allow_loopback: bool = False, extra: tuple[str, ...
     return Endpoint(url, f"https://{host}", host, service)
 
 
+def b64url_decode(text) -> bytes:
+    """Decode base64url (padded or not) with py_vapid; ValueError when `text` is anything else
+    (py_vapid's decoder alone would skip characters outside the alphabet)."""
+    if not isinstance(text, str) or not _BASE64URL.fullmatch(text):
+        raise ValueError("not base64url")
+    return b64urldecode(text.rstrip("=").encode())
+
+
 def check_keys(p256dh, auth) -> tuple[str, str]:
     """The browser's keys, checked: a valid uncompressed P-256 point and a 16-byte secret."""
     try:
@@ -163,9 +171,3 @@ def check_resolved(host: str, addresses: list[str], allow_loopback: bool) -> lis
     if not allowed:
         raise BlockedAddress(f"{host} resolves only to addresses Trellis does not connect to")
     return allowed
-
-
-def resolve(host: str, port: int, allow_loopback: bool) -> list[str]:
-    """Resolve a host and keep the allowed addresses (blocking; the sender's resolver is async)."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return check_resolved(host, [info[4][0] for info in infos], allow_loopback)

@@ -19,9 +19,9 @@ from datetime import timedelta
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from py_vapid.utils import b64urlencode
 
 from app.push import triggers
-from app.push.vapid import b64url
 
 #: The lock-screen text when the person has not chosen details (docs/clinical.md, Tone).
 DISCREET_BODY = _l("You have a reminder")
@@ -62,7 +62,7 @@ class Kind:
     def topic(self, user_id: int, context: dict, dedupe_key: str) -> str:
         """The push Topic: base64url, at most 32 characters, from `topic_source`."""
         digest = hashlib.sha256(self.topic_source(user_id, context, dedupe_key).encode()).digest()
-        return b64url(digest[:18])  # 24 characters
+        return b64urlencode(digest[:18])  # 24 characters
 
     @property
     def choice_key(self) -> str:

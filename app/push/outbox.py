@@ -10,7 +10,7 @@ worker waits until the first stops or its lease runs out.
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -118,32 +118,12 @@ def claim(worker_id: str, now: datetime, limit: int, lease: timedelta) -> list[C
         update = sa.update(table).where(table.c.id == picked.c.id)
     else:  # one sender at a time (the "send" lock): no row locks needed
         update = sa.update(table).where(table.c.id.in_(pick.scalar_subquery()))
-    # The claimed columns come back as the driver gives them (untyped columns): converting
-    # them here costs a fraction of SQLAlchemy's per-row result processing, the biggest
-    # part of a claim's cost.
     rows = db.session.execute(update.values(**values).returning(
-        *(sa.literal_column(f"reminders.{column.key}") for column in _CLAIMED_COLUMNS))).all()
+        *(table.c[column.key] for column in _CLAIMED_COLUMNS))).all()
     db.session.commit()
-    claimed = [ClaimedRow(id_, user_id, subscription_id, kind, dedupe_key, _json(context),
-                          _instant(due_at), _instant(stale_at), attempts)
-               for id_, user_id, subscription_id, kind, dedupe_key, context, due_at, stale_at,
-               attempts in rows]
+    claimed = [ClaimedRow(*row) for row in rows]
     claimed.sort(key=lambda r: (r.due_at, r.id))
     return claimed
-
-
-def _instant(value: str | datetime) -> datetime:
-    """A stored instant as the driver returns it (SQLite: text; PostgreSQL: naive UTC)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC)
-
-
-def _json(value: str | dict | None) -> dict:
-    """A JSON column as the driver returns it (SQLite: text; PostgreSQL: decoded)."""
-    if isinstance(value, str):
-        value = json.loads(value)
-    return value or {}
 
 
 def renew_leases(worker_id: str, now: datetime, lease: timedelta) -> None:

@@ -19,7 +19,15 @@ import sqlalchemy as sa
 from app.care.enrolments import current_enrolment
 from app.care.team import participant_zone
 from app.extensions import db
-from app.models import PushSubscription, Reminder, ReminderStatus, Role, User
+from app.models import (
+    Enrolment,
+    EnrolmentStatus,
+    PushSubscription,
+    Reminder,
+    ReminderStatus,
+    Role,
+    User,
+)
 from app.push import outbox
 from app.push.kinds import KINDS
 from app.push.preferences import after_quiet_hours, preferences_for
@@ -136,8 +144,14 @@ def plan_everyone(now: datetime) -> dict:
 
 
 def people_to_plan() -> list[int]:
-    """Participants who have a device to remind, or pending planned rows to tidy up."""
-    with_device = sa.select(PushSubscription.user_id)
+    """Participants with a device and an active enrolment (someone to remind of something),
+    or with pending planned rows to tidy up. A participant with neither has nothing to plan
+    (`desired_for` gives no rows without an active enrolment), so a pass does not visit them.
+    """
+    enrolled = sa.select(Enrolment.participant_id).where(
+        Enrolment.status == EnrolmentStatus.ACTIVE)
+    with_device = sa.select(PushSubscription.user_id).where(
+        PushSubscription.user_id.in_(enrolled))
     with_rows = sa.select(Reminder.user_id).where(Reminder.is_planned.is_(True),
                                                   Reminder.status == ReminderStatus.PENDING)
     return list(db.session.scalars(

@@ -1,56 +1,50 @@
 """Sending push messages: encrypt, sign, post, and say what the push service answered.
 
-Our own small sender on two libraries and our HTTP client, rather than pywebpush's one-call
-`webpush()` (which mutates the claims it is given, so one push service's audience leaks into the
-next; sets no timeout; and parses the key on every call) or PyPI's `webpush` (per-call settings
-kept on the instance, the port dropped from the audience, unreadable records from 4080 bytes):
-see ../shared/PUSH.md.
+A small sender of ours on three kept libraries, rather than pywebpush's one-call `webpush()`
+(which mutates the claims it is given, so one push service's audience leaks into the next; sets
+no timeout; and parses the key on every call) or PyPI's `webpush` (per-call settings kept on the
+instance, the port dropped from the audience, unreadable records from 4080 bytes):
 
-- Body: `pywebpush.WebPusher(subscription).encode(payload)` (aes128gcm, RFC 8291; a new
-  ephemeral ECDH key per message, which is the CPU floor).
-- VAPID: signed with `py_vapid`, cached per push-service origin (`VapidSigner`).
-- HTTP: our small HTTP/1.1 client (`http.py`), kept for the worker's life so connections are
-  reused, on an event loop in its own thread, up to PUSH_SEND_CONCURRENCY requests at once so
-  one slow push service does not hold up the rest; 5 s to connect, 10 s in all; redirects are
-  never followed; no proxy; every address a name resolves to is checked (no loopback, private,
-  link-local or metadata addresses) and the connection goes to that checked address. It costs
-  about 25-30 µs of CPU per request here, against about 200 µs for aiohttp (see `http.py`),
-  which matters when encryption itself is about 140-230 µs.
-- Encryption processes (PUSH_ENCRYPT_PROCESSES): bodies are encrypted there in chunks, and a
-  batch can be handed over (`encrypt_ahead`) while the one before it is still being sent.
+- Body: pywebpush's `WebPusher(subscription).encode(payload)` (`crypto.encrypt`: aes128gcm,
+  RFC 8291, a new ephemeral ECDH key per message, which is the CPU floor).
+- VAPID: signed with py_vapid, one token per push-service origin, cached (`VapidSigner`).
+- HTTP: aiohttp, one `ClientSession` for the worker's life so connections are kept and reused;
+  up to PUSH_SEND_CONCURRENCY requests in flight (one slow push service does not hold up the
+  rest) and PUSH_CONNECTIONS_PER_HOST connections to one push service; 5 s to resolve and
+  connect, 10 s in all; redirects never followed; no proxy; no cookies (`client`). Its
+  `CheckedResolver` passes every address a name resolves to through the SSRF checks, and
+  aiohttp connects only to the addresses its resolver returns.
 - Headers: TTL until the reminder is stale, Urgency, Topic, Content-Encoding aes128gcm.
+
+The event loop runs on the sender's own thread; results come back to the calling thread through
+a queue, so database work (recording outcomes) stays on the thread that owns the session, and the
+caller need not be free of other event loops (Playwright's, in the tests). One worker is one
+process: more throughput means more workers, not more processes per worker.
 """
 
 import asyncio
-import logging
-import multiprocessing
 import queue
-import socket
 import ssl
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
+
+import aiohttp
+from yarl import URL
 
 from app.models import DeliveryOutcome
-from app.push.crypto import encrypt, encrypt_many
+from app.push.answers import classify, parse_retry_after
+from app.push.client import CONNECT_TIMEOUT, TOTAL_TIMEOUT, open_session
+from app.push.crypto import encrypt
 from app.push.endpoints import BlockedAddress, InvalidSubscription, check_endpoint
-from app.push.http import HttpClient
 from app.push.payload import MAX_ENCRYPTED_BYTES
 from app.push.vapid import VapidSigner
 
-log = logging.getLogger(__name__)
-
-CONNECT_TIMEOUT = 5.0
-TOTAL_TIMEOUT = 10.0
-#: A Retry-After longer than this is treated as this.
-MAX_RETRY_AFTER = 24 * 3600
-#: Jobs handed to an encryption process at a time (amortises the inter-process overhead).
-ENCRYPT_CHUNK = 64
+#: Bytes of an answer's body read (push services answer with a few hundred at most); a
+#: connection with more left unread is closed rather than reused.
+MAX_ANSWER_BODY = 64 * 1024
 #: How often the dispatcher is called back while a batch is being sent.
 TICK_SECONDS = 0.1
 
@@ -82,74 +76,35 @@ class PushResult:
     detail: str | None = None
 
 
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date; None if absent."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(min(int(value), MAX_RETRY_AFTER))
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    now = time.time() if now is None else now
-    return float(min(max(when.timestamp() - now, 0.0), MAX_RETRY_AFTER))
-
-
-def classify(status: int) -> tuple[DeliveryOutcome, str | None]:
-    """What an HTTP status from a push service means for this delivery."""
-    if 200 <= status < 300:
-        return DeliveryOutcome.DELIVERED, None
-    if status in (404, 410):
-        return DeliveryOutcome.GONE, "subscription expired"
-    if status in (401, 403):
-        return DeliveryOutcome.REJECTED, "push service refused our VAPID key or signature"
-    if status == 413:
-        return DeliveryOutcome.FAILED, "payload too large"
-    if status in (429, 503):
-        return DeliveryOutcome.RETRYING, "push service busy"
-    if 300 <= status < 400:
-        return DeliveryOutcome.FAILED, "redirect refused"
-    if status >= 500:
-        return DeliveryOutcome.RETRYING, "push service error"
-    return DeliveryOutcome.FAILED, "push service refused the request"
-
-
 @dataclass
 class _Sending:
-    """Jobs being sent: how many, where their results arrive, and the loop's future."""
+    """Jobs being sent: how many, where their results arrive, and the future of handing them
+    to the loop."""
 
     count: int
     results: queue.SimpleQueue
-    done: object
+    queued: object
 
 
 class Sender:
-    """Sends batches of jobs from an event loop on its own thread, over one HTTP session.
-
-    The loop thread encrypts, signs and posts; results come back to the calling thread through
-    a queue, so database work (recording outcomes) stays on the thread that owns the session,
-    and the caller need not be free of other event loops (Playwright's, in the tests).
-    """
+    """Sends batches of jobs over one aiohttp session, from an event loop on its own thread."""
 
     def __init__(self, signer: VapidSigner, *, allow_loopback: bool = False,
-                 extra_hosts: tuple[str, ...] = (), concurrency: int = 32,
-                 encrypt_processes: int = 0, connect_timeout: float = CONNECT_TIMEOUT,
-                 total_timeout: float = TOTAL_TIMEOUT, max_body: int = MAX_ENCRYPTED_BYTES,
-                 ssl_context: ssl.SSLContext | None = None):
+                 extra_hosts: tuple[str, ...] = (), concurrency: int = 100,
+                 connections_per_host: int | None = None,
+                 connect_timeout: float = CONNECT_TIMEOUT, total_timeout: float = TOTAL_TIMEOUT,
+                 max_body: int = MAX_ENCRYPTED_BYTES, ssl_context: ssl.SSLContext | None = None):
         self.signer = signer
         self.allow_loopback = allow_loopback
         self.extra_hosts = extra_hosts
         self.concurrency = max(1, concurrency)
+        self.connections_per_host = max(1, connections_per_host or self.concurrency)
         self.max_body = max_body
         self._timeouts = (connect_timeout, total_timeout)
         self._ssl_context = ssl_context
-        self._session: HttpClient | None = None
-        self._encrypt_processes = encrypt_processes
-        self._pool = self._new_pool(encrypt_processes) if encrypt_processes > 0 else None
+        self._session: aiohttp.ClientSession | None = None
+        self._waiting: asyncio.Queue | None = None
+        self._senders: list[asyncio.Task] = []
         self._origins: dict[str, str | InvalidSubscription] = {}
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="push-sender",
@@ -158,34 +113,36 @@ class Sender:
 
     # --- lifecycle ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _new_pool(processes: int) -> ProcessPoolExecutor:
-        # spawn, not fork: a forked child would share the worker's database connections
-        return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
-
-    async def _open_session(self) -> HttpClient:
+    async def _open_session(self) -> None:
+        """The session, and PUSH_SEND_CONCURRENCY tasks that take jobs from one queue: every
+        batch handed over joins that queue, so the next batch is sent while the last answers
+        of this one arrive, and never more than that many requests are in flight."""
         if self._session is None:
-            self._session = HttpClient(
-                allow_loopback=self.allow_loopback, connect_timeout=self._timeouts[0],
-                total_timeout=self._timeouts[1], ssl_context=self._ssl_context,
-                user_agent="Trellis-reminders")
-        return self._session
+            self._session = open_session(
+                allow_loopback=self.allow_loopback, concurrency=self.concurrency,
+                connections_per_host=self.connections_per_host,
+                connect_timeout=self._timeouts[0], total_timeout=self._timeouts[1],
+                ssl_context=self._ssl_context)
+            self._waiting = asyncio.Queue()
+            self._senders = [asyncio.ensure_future(self._sender())
+                             for _ in range(self.concurrency)]
 
     async def _close_session(self) -> None:
+        for task in self._senders:
+            task.cancel()
+        await asyncio.gather(*self._senders, return_exceptions=True)
         if self._session is not None:
             await self._session.close()
             self._session = None
 
     def close(self) -> None:
-        """Close the HTTP session, stop the loop thread, end any encryption processes."""
+        """Close the HTTP session and stop the loop thread."""
         if self._loop.is_closed():
             return
         asyncio.run_coroutine_threadsafe(self._close_session(), self._loop).result(30)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(30)
         self._loop.close()
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
 
     # --- sending ------------------------------------------------------------------------------
 
@@ -196,33 +153,12 @@ class Sender:
         push service is still answering)."""
         self.collect(self.start(jobs), on_result, on_tick)
 
-    def encrypt_ahead(self, jobs: list[PushJob]) -> list[Future] | None:
-        """Hand `jobs` to the encryption processes now, before they are sent (`start` with
-        what this returns): the processes then encrypt the next batch while this one's last
-        messages are sent and recorded, instead of waiting for it. None without processes."""
-        if self._pool is None or not jobs:
-            return None
-        parts = [[(j.p256dh, j.auth, j.payload) for j in jobs[i:i + ENCRYPT_CHUNK]]
-                 for i in range(0, len(jobs), ENCRYPT_CHUNK)]
-        try:
-            return [self._pool.submit(encrypt_many, part) for part in parts]
-        except BrokenProcessPool:
-            # An encryption process died (killed, out of memory): start new ones rather than
-            # leave the worker unable to send until someone restarts it.
-            log.warning("an encryption process died; starting new ones")
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._new_pool(self._encrypt_processes)
-            return [self._pool.submit(encrypt_many, part) for part in parts]
-
-    def start(self, jobs: list[PushJob], encrypted: list[Future] | None = None) -> "_Sending":
-        """Begin sending in the loop thread (with the bodies `encrypt_ahead` started, if
-        given); `collect` takes the results."""
-        if encrypted is None:
-            encrypted = self.encrypt_ahead(jobs)
-        results: queue.SimpleQueue[PushResult] = queue.SimpleQueue()
-        done = asyncio.run_coroutine_threadsafe(
-            self._send_jobs(jobs, results.put, encrypted), self._loop) if jobs else None
-        return _Sending(len(jobs), results, done)
+    def start(self, jobs: list[PushJob]) -> "_Sending":
+        """Queue the jobs for sending in the loop thread; `collect` takes the results."""
+        results: queue.SimpleQueue[PushResult | Exception] = queue.SimpleQueue()
+        queued = asyncio.run_coroutine_threadsafe(
+            self._queue(jobs, results.put), self._loop) if jobs else None
+        return _Sending(len(jobs), results, queued)
 
     @staticmethod
     def collect(sending: "_Sending", on_result: Callable[[PushResult], None],
@@ -230,61 +166,37 @@ class Sender:
         """Wait for every result of `sending`, handing each to `on_result` in this thread."""
         remaining, last_tick = sending.count, time.monotonic()
         while remaining:
-            ready: list[PushResult] = []
+            ready: list[PushResult | Exception] = []
             try:
                 ready.append(sending.results.get(timeout=TICK_SECONDS))
                 while True:  # take what else has finished: one wake-up for many results
                     ready.append(sending.results.get_nowait())
             except queue.Empty:
-                if not ready and sending.done.done():
-                    sending.done.result()  # raises what went wrong in the loop thread
+                if not ready and sending.queued.done():
+                    sending.queued.result()  # raises what went wrong in the loop thread
             for result in ready:
+                if isinstance(result, Exception):
+                    raise result  # a bug, not an answer: the rows are retried after the lease
                 on_result(result)
             remaining -= len(ready)
             if on_tick is not None and time.monotonic() - last_tick >= TICK_SECONDS:
                 last_tick = time.monotonic()
                 on_tick()
-        if sending.done is not None:
-            sending.done.result()
 
-    async def _send_jobs(self, jobs: list[PushJob], report: Callable[[PushResult], None],
-                         encrypted: list[Future] | None) -> None:
-        """PUSH_SEND_CONCURRENCY senders take jobs from one queue (fewer tasks than one each)."""
-        session = await self._open_session()
-        waiting: asyncio.Queue = asyncio.Queue()
+    async def _queue(self, jobs: list[PushJob], report: Callable) -> None:
+        await self._open_session()
+        for job in jobs:
+            self._waiting.put_nowait((job, report))
 
-        async def sender() -> None:
-            take = waiting.get_nowait
-            while True:
-                try:
-                    job, body = take()
-                except asyncio.QueueEmpty:  # wait only when there is nothing to take
-                    job, body = await waiting.get()
-                if job is None:
-                    return
-                report(await self._send_one(session, job, body))
-
-        senders = [asyncio.ensure_future(sender()) for _ in range(self.concurrency)]
-        try:
-            if encrypted is None:  # encrypted here, as each is sent
-                for job in jobs:
-                    waiting.put_nowait((job, None))
-            else:  # encrypted in chunks by other processes, sent as each chunk is ready
-                chunks = [asyncio.wrap_future(future) for future in encrypted]
-                for index, chunk in enumerate(chunks):
-                    part = jobs[index * ENCRYPT_CHUNK:(index + 1) * ENCRYPT_CHUNK]
-                    try:
-                        bodies = await chunk
-                    except BrokenProcessPool:  # encrypted here instead; new processes next time
-                        bodies = [None] * len(part)
-                    for job, body in zip(part, bodies, strict=True):
-                        waiting.put_nowait((job, body))
-            for _ in senders:
-                waiting.put_nowait((None, None))
-            await asyncio.gather(*senders)
-        finally:
-            for task in senders:
-                task.cancel()
+    async def _sender(self) -> None:
+        """One of the PUSH_SEND_CONCURRENCY tasks: one request at a time, for the session's life."""
+        while True:
+            job, report = await self._waiting.get()
+            try:
+                result = await self._send_one(self._session, job)
+            except Exception as error:  # handed to the caller, which raises it
+                result = error
+            report(result)
 
     def _origin(self, endpoint: str) -> str:
         """The endpoint checked again at send time, and its origin (the JWT audience).
@@ -307,14 +219,12 @@ class Sender:
             raise cached
         return cached
 
-    async def _send_one(self, session: HttpClient, job: PushJob,
-                        body: bytes | None) -> PushResult:
+    async def _send_one(self, session: aiohttp.ClientSession, job: PushJob) -> PushResult:
         try:
             origin = self._origin(job.endpoint)
         except InvalidSubscription as refused:
             return PushResult(job, DeliveryOutcome.REFUSED, detail=str(refused.reason))
-        if body is None:
-            body = encrypt(job.p256dh, job.auth, job.payload, job.endpoint)
+        body = encrypt(job.p256dh, job.auth, job.payload, job.endpoint)
         if len(body) > self.max_body:
             return PushResult(job, DeliveryOutcome.FAILED, detail="payload too large")
         headers = {
@@ -326,21 +236,24 @@ class Sender:
             "Content-Type": "application/octet-stream",
         }
         try:
-            answer = await session.post(job.endpoint, headers, body)
-        except BlockedAddress as blocked:
-            return PushResult(job, DeliveryOutcome.REFUSED, detail=str(blocked))
-        except socket.gaierror:
-            return PushResult(job, DeliveryOutcome.RETRYING, detail="name lookup failed")
+            # encoded=True: the push service's path goes out exactly as the browser gave it
+            async with session.post(URL(job.endpoint, encoded=True), data=body,
+                                    headers=headers, allow_redirects=False) as answer:
+                await answer.content.read(MAX_ANSWER_BODY)
+                status, retry_after = answer.status, answer.headers.get("Retry-After")
         except TimeoutError:
             return PushResult(job, DeliveryOutcome.RETRYING, detail="no answer in time")
-        except ssl.SSLError:
+        except aiohttp.ClientSSLError:
             return PushResult(job, DeliveryOutcome.RETRYING, detail="TLS failed")
-        except (OSError, asyncio.IncompleteReadError) as error:
+        except aiohttp.ClientConnectorDNSError as error:
+            if isinstance(error.os_error, BlockedAddress):
+                return PushResult(job, DeliveryOutcome.REFUSED, detail=str(error.os_error))
+            return PushResult(job, DeliveryOutcome.RETRYING, detail="name lookup failed")
+        except aiohttp.ClientError as error:
             return PushResult(job, DeliveryOutcome.RETRYING,
                               detail=f"connection failed ({type(error).__name__})")
-        retry_after = parse_retry_after(answer.headers.get("retry-after"))
-        outcome, detail = classify(answer.status)
-        return PushResult(job, outcome, answer.status, retry_after, detail)
+        outcome, detail = classify(status)
+        return PushResult(job, outcome, status, parse_retry_after(retry_after), detail)
 
 
 def ttl_seconds(stale_at: datetime, now: datetime) -> int:

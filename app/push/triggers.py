@@ -260,11 +260,32 @@ def plan_checkin_reminders(ctx: PlanContext) -> list[Desired]:
 
 
 def unwanted_checkins(rows: list) -> set[int]:
-    """Check-in reminders (and snoozes) for a day the participant has since checked in."""
-    return {row.id for row in rows
-            if "day" in row.context and checked_in_on(
-                row.user_id, date.fromisoformat(row.context["day"]),
-                row.context.get("zone", "UTC"))}
+    """Check-in reminders (and snoozes) for a day the participant has since checked in: one
+    query for the whole batch, then each row's local day compared here."""
+    from app.push.outbox import in_ids
+
+    days: dict[tuple[str, str], tuple[datetime, datetime]] = {}
+    wanted = {}
+    for row in rows:
+        if "day" in row.context:
+            key = (row.context["day"], row.context.get("zone", "UTC"))
+            if key not in days:
+                days[key] = _day_bounds(date.fromisoformat(key[0]), key[1])
+            wanted[row.id] = (row.user_id, *days[key])
+    if not wanted:
+        return set()
+    start, end = min(b[1] for b in wanted.values()), max(b[2] for b in wanted.values())
+    made: dict[int, list[tuple[datetime, datetime]]] = {}
+    for user_id, occurred, received in db.session.execute(
+            sa.select(Checkin.participant_id, Checkin.occurred_at, Checkin.received_at).where(
+                in_ids(Checkin.participant_id, {b[0] for b in wanted.values()}),
+                Checkin.deleted_at.is_(None),
+                sa.or_(sa.and_(Checkin.occurred_at >= start, Checkin.occurred_at < end),
+                       sa.and_(Checkin.received_at >= start, Checkin.received_at < end)))):
+        made.setdefault(user_id, []).append((occurred, received))
+    return {row_id for row_id, (user_id, day_start, day_end) in wanted.items()
+            if any(day_start <= occurred < day_end or day_start <= received < day_end
+                   for occurred, received in made.get(user_id, ()))}
 
 
 # --- scales (app.scales.service) -----------------------------------------------------

@@ -6,7 +6,6 @@ web and worker processes must use the same key: a subscription is bound to the p
 made with, so rotating the key means every device turns reminders on again.
 """
 
-import base64
 import os
 import re
 import tempfile
@@ -16,10 +15,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, current_app
-from py_vapid import Vapid02
+from py_vapid import Vapid
+from py_vapid.utils import b64urlencode
 
 KEY_FILE = "vapid_private_key.pem"
 #: How long a signed header is valid: about 12 h, never the 24 h maximum (clock skew).
@@ -38,32 +39,16 @@ class VapidConfigError(RuntimeError):
     """The VAPID key or subject cannot be used."""
 
 
-def b64url(data: bytes) -> str:
-    """Unpadded base64url, as Web Push writes keys."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64url_decode(text: str) -> bytes:
-    """Decode base64url with or without padding; raises ValueError when it is not base64url."""
-    if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9_-]*={0,2}", text):
-        raise ValueError("not base64url")
-    text = text.rstrip("=")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def parse_private_key(text: str) -> ec.EllipticCurvePrivateKey:
-    """A P-256 private key from PEM, raw base64url (32 bytes) or base64url DER."""
+    """A P-256 private key from PEM, raw base64url (32 bytes) or base64url DER, read by
+    py_vapid (`Vapid.from_pem`, `Vapid.from_string`)."""
     text = text.strip()
     try:
         if text.startswith("-----BEGIN"):
-            key = serialization.load_pem_private_key(text.encode(), password=None)
+            key = Vapid.from_pem(text.encode()).private_key
         else:
-            raw = b64url_decode(text.replace("\n", ""))
-            if len(raw) == 32:
-                key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
-            else:
-                key = serialization.load_der_private_key(raw, password=None)
-    except ValueError as error:
+            key = Vapid.from_string(text).private_key
+    except (ValueError, TypeError, UnsupportedAlgorithm) as error:
         raise VapidConfigError(f"VAPID_PRIVATE_KEY cannot be read: {error}") from None
     if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
         raise VapidConfigError("VAPID_PRIVATE_KEY must be a P-256 (prime256v1) EC key")
@@ -72,13 +57,12 @@ def parse_private_key(text: str) -> ec.EllipticCurvePrivateKey:
 
 def private_key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
     """PEM (PKCS#8) of a private key."""
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return Vapid(key).private_pem()
 
 
 def public_key_b64(key: ec.EllipticCurvePrivateKey) -> str:
     """The 65-byte uncompressed public point, base64url: the browser's applicationServerKey."""
-    return b64url(key.public_key().public_bytes(
+    return b64urlencode(key.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
 
 
@@ -91,11 +75,12 @@ def _key_from_instance(instance_path: str) -> ec.EllipticCurvePrivateKey:
     path = Path(instance_path) / KEY_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        key = ec.generate_private_key(ec.SECP256R1())
+        generated = Vapid()
+        generated.generate_keys()
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".vapid-")
         try:
             os.fchmod(handle, 0o600)
-            os.write(handle, private_key_pem(key))
+            os.write(handle, generated.private_pem())
             os.close(handle)
             os.link(temporary, path)
         except FileExistsError:
@@ -165,7 +150,7 @@ class VapidSigner:
 
     def __init__(self, private_key: ec.EllipticCurvePrivateKey, subject: str,
                  clock=time.time):
-        self._vapid = Vapid02(private_key)
+        self._vapid = Vapid(private_key)
         self._subject = subject
         self._clock = clock
         self._cache: dict[str, tuple[str, int]] = {}

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from app.database import utcnow
 from app.push import planner
-from app.push.dispatcher import Dispatcher, tune_garbage_collector
+from app.push.dispatcher import Dispatcher
 from app.push.vapid import VapidConfigError
 
 reminders_cli = AppGroup("reminders", help="Plan and send push reminders.")
@@ -19,11 +19,9 @@ _NO_PLAN = click.option("--no-plan", is_flag=True,
 
 def _dispatcher() -> Dispatcher:
     try:
-        dispatcher = Dispatcher(current_app._get_current_object())
+        return Dispatcher(current_app._get_current_object())
     except VapidConfigError as error:
         raise click.ClickException(str(error)) from None
-    tune_garbage_collector()
-    return dispatcher
 
 
 @reminders_cli.command("worker")
@@ -32,7 +30,9 @@ def worker(no_plan: bool) -> None:
     """Plan the coming hours and send what is due, until stopped.
 
     SIGTERM or Ctrl-C stops it after the batch it is sending, so nothing is left half-recorded.
-    On PostgreSQL run as many as you like, on as many machines; on SQLite one sends at a time.
+    On PostgreSQL run as many as you like, on as many machines (one plans, the others may take
+    --no-plan); a worker is one process, so more workers use more cores. On SQLite one sends at
+    a time.
     """
     dispatcher = _dispatcher()
     signal.signal(signal.SIGTERM, dispatcher.stop)

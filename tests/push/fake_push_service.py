@@ -7,6 +7,8 @@ TTL, decrypts the body with `http_ece` and the subscription's private key and au
 records the headers (TTL, Urgency, Topic) and the decrypted JSON. It answers 201 unless a test
 scripted other answers (any status, with headers such as Retry-After), a delay, or a hold (stop
 answering after the n-th message until released: the messages "in flight" of a killed worker).
+It counts the connections it accepted (the sender keeps and reuses them), and serves https when
+given a server-side SSL context.
 
 Anything that fails verification is answered 400 and listed in `errors`; tests assert it is
 empty. Reached only through the testing-only setting PUSH_ALLOW_LOOPBACK_FOR_TESTS.
@@ -16,6 +18,7 @@ import base64
 import json
 import os
 import re
+import ssl
 import threading
 import time
 from collections import deque
@@ -119,16 +122,25 @@ class PushChecker:
                         len(body))
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # a worker opens up to PUSH_SEND_CONCURRENCY connections at once
+
+
 class FakePushService(PushChecker):
     """Start with `start()`, make subscriptions with `subscription()`, read `received`."""
 
-    def __init__(self, vapid_public_key: str):
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        super().__init__(vapid_public_key, f"http://127.0.0.1:{self._server.server_port}")
+    def __init__(self, vapid_public_key: str, ssl_context: ssl.SSLContext | None = None):
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
+        scheme = "http"
+        if ssl_context is not None:
+            scheme = "https"
+            self._server.socket = ssl_context.wrap_socket(self._server.socket, server_side=True)
+        super().__init__(vapid_public_key, f"{scheme}://127.0.0.1:{self._server.server_port}")
         self.received: list[Received] = []
         self.errors: list[str] = []
         self.requests = 0
+        self.connections = 0
         self._script: dict[str | None, deque] = {}
         self.delay = 0.0
         self._hold_after: int | None = None
@@ -203,6 +215,11 @@ def _handler(service: FakePushService):
 
         def log_message(self, *_args) -> None:
             pass
+
+        def setup(self) -> None:
+            with service._lock:
+                service.connections += 1
+            super().setup()
 
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))

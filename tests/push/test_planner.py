@@ -248,3 +248,27 @@ def test_plan_all_plans_participants_with_a_device(db, world, make_device):
     totals = planner.plan_all(MONDAY_7AM)
     assert totals["errors"] == 0
     assert {r.user_id for r in pending(db)} == {world.participant_a.id}
+
+
+def test_plan_all_skips_people_with_nothing_to_plan_and_tidies_the_discharged(
+        db, world, make_device, make_session):
+    from app.models import Role, User
+
+    make_session(world.iop, MONDAY, time(10, 0))
+    make_device(world.participant_a)
+    make_device(world.participant_b)
+    unenrolled = User(email="left@example.org", display_name="Left", role=Role.PARTICIPANT)
+    db.session.add(unenrolled)
+    db.session.commit()
+    make_device(unenrolled)
+    planner.plan_all(MONDAY_7AM)
+    assert world.participant_a.id in planner.people_to_plan()
+    assert unenrolled.id not in planner.people_to_plan()  # no program: nothing to remind of
+    enrolment = db.session.scalar(sa.select(Enrolment).where(
+        Enrolment.participant_id == world.participant_a.id))
+    enrolment.status = EnrolmentStatus.DISCHARGED
+    db.session.commit()
+    assert world.participant_a.id in planner.people_to_plan()  # pending rows to cancel
+    planner.plan_all(MONDAY_7AM)
+    assert world.participant_a.id not in {r.user_id for r in pending(db)}
+    assert world.participant_a.id not in planner.people_to_plan()

@@ -15,8 +15,8 @@ from app.models import (
     ReminderStatus,
 )
 from app.push import actions, outbox, payload
+from app.push.answers import parse_retry_after
 from app.push.batch import BACKOFF_BASE, backoff
-from app.push.sender import parse_retry_after
 from tests.push.fake_push_service import FakePushService
 
 
@@ -300,3 +300,39 @@ def test_outbox_keys_are_unique(db, world, clock):
     assert not outbox.add(world.participant_a.id, "test", "k1", now, now + timedelta(hours=1))
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Reminder)) == 1
+
+
+def test_a_checkin_reminder_is_not_sent_once_that_day_has_a_checkin(
+        db, world, make_device, dispatcher, fake_push, clock):
+    # Checked in a minute ago: that day's reminder (or snooze) is cancelled just before
+    # sending; the next day's, and another participant's, still go out (one batch for all).
+    import uuid
+    from zoneinfo import ZoneInfo
+
+    from app.models import Checkin
+
+    zone = "America/New_York"
+    today = clock().astimezone(ZoneInfo(zone)).date()
+    rows = {}
+    for person in (world.participant_a, world.participant_b):
+        make_device(person)
+        for day in (today, today + timedelta(days=1)):
+            outbox.add(person.id, "checkin", f"checkin:{person.id}:{day}", clock(),
+                       clock() + timedelta(hours=3),
+                       {"day": day.isoformat(), "zone": zone, "path": "/checkin"})
+    db.session.add(Checkin(participant_id=world.participant_a.id, client_uuid=str(uuid.uuid4()),
+                           content_hash="0" * 64, occurred_at=clock() - timedelta(minutes=1),
+                           received_at=clock(), mood=3))
+    db.session.commit()
+    dispatcher().run_once(plan=False)
+    for row in db.session.scalars(sa.select(Reminder)):
+        rows[(row.user_id, row.context["day"])] = (row.status, row.last_error)
+    assert rows == {
+        (world.participant_a.id, today.isoformat()): (ReminderStatus.CANCELLED,
+                                                      "no longer wanted"),
+        (world.participant_a.id, (today + timedelta(days=1)).isoformat()):
+            (ReminderStatus.SENT, None),
+        (world.participant_b.id, today.isoformat()): (ReminderStatus.SENT, None),
+        (world.participant_b.id, (today + timedelta(days=1)).isoformat()):
+            (ReminderStatus.SENT, None)}
+    assert len(fake_push.received) == 3

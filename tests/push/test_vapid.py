@@ -5,6 +5,7 @@ import stat
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
+from py_vapid.utils import b64urlencode
 
 from app import create_app
 from app.push import vapid
@@ -25,7 +26,7 @@ def test_the_key_pair_is_generated_once_into_instance(tmp_path):
 
 def test_the_private_key_can_come_from_the_environment_in_any_usual_form():
     key = ec.generate_private_key(ec.SECP256R1())
-    raw = vapid.b64url(key.private_numbers().private_value.to_bytes(32, "big"))
+    raw = b64urlencode(key.private_numbers().private_value.to_bytes(32, "big"))
     pem = vapid.private_key_pem(key).decode()
     expected = vapid.public_key_b64(key)
     assert vapid.public_key_b64(vapid.parse_private_key(raw)) == expected

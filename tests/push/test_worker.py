@@ -9,7 +9,6 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from app.models import PushSubscription, Reminder, ReminderDelivery, ReminderStatus, WorkerLock
@@ -79,18 +78,15 @@ def test_push_status_and_test_commands(runner, db, world, make_device):
     assert runner.invoke(args=["push", "test", "--email", "nobody@example.org"]).exit_code == 1
 
 
-@pytest.mark.parametrize("encrypt_processes", [0, 1])
 def test_the_worker_stops_cleanly_on_sigterm_after_its_batch(
-        app, db, world, make_device, fake_push, clock, tmp_path, encrypt_processes):
-    # With an encryption process the prepared batch is already being encrypted when the stop
-    # comes: it is still given back unsent.
+        app, db, world, make_device, fake_push, clock, tmp_path):
+    # The next batch is already claimed and prepared when the stop comes: it is given back.
     make_device(world.participant_a)
     queue_tests(db, world.participant_a, clock, 60)
     fake_push.delay = 0.05
     log = tmp_path / "worker.log"
     worker = start_worker(worker_env(app, tmp_path, REMINDERS_BATCH_SIZE=20,
-                                     PUSH_SEND_CONCURRENCY=4, REMINDERS_POLL_SECONDS=0.2,
-                                     PUSH_ENCRYPT_PROCESSES=encrypt_processes),
+                                     PUSH_SEND_CONCURRENCY=4, REMINDERS_POLL_SECONDS=0.2),
                           log, "worker", "--no-plan")
     try:
         deadline = time.monotonic() + 30
@@ -110,41 +106,19 @@ def test_the_worker_stops_cleanly_on_sigterm_after_its_batch(
     assert len(fake_push.received) == statuses[ReminderStatus.SENT]
 
 
-def test_with_an_encryption_process_every_batch_is_sent_once(
+def test_overlapping_batches_send_every_body_once_to_its_own_device(
         app, db, world, make_device, dispatcher, fake_push, clock):
-    # Batches overlap: the next one is handed to the encryption process while this one is
-    # still being sent. Each body must still reach its own device, once.
+    # Batches overlap: the next one is claimed and prepared while this one is being sent.
+    # Each body must still reach its own device, once.
     devices = [make_device(world.participant_a) for _ in range(3)]
     queue_tests(db, world.participant_a, clock, 25)
-    app.config.update(PUSH_ENCRYPT_PROCESSES=1, REMINDERS_BATCH_SIZE=10)
+    app.config.update(REMINDERS_BATCH_SIZE=10)
     stats = dispatcher().run_once(plan=False)
     assert (stats.claimed, stats.sent, stats.messages) == (25, 25, 75)
     assert fake_push.errors == []  # every body decrypted with its device's key
     arrived = Counter((r.reminder_id, r.token) for r in fake_push.received)
     assert len(arrived) == 75 and set(arrived.values()) == {1}
     assert {token for _id, token in arrived} == {d.endpoint.rsplit("/", 1)[1] for d in devices}
-
-
-@pytest.mark.parametrize("noticed", [True, False], ids=["pool-marked-broken", "just-killed"])
-def test_a_dead_encryption_process_is_replaced_and_nothing_is_lost(
-        app, db, world, make_device, dispatcher, fake_push, clock, noticed):
-    make_device(world.participant_a)
-    queue_tests(db, world.participant_a, clock, 25)
-    app.config.update(PUSH_ENCRYPT_PROCESSES=1, REMINDERS_BATCH_SIZE=10)
-    worker = dispatcher()
-    pool = worker.sender._pool
-    pool.submit(int).result(timeout=60)  # the process is up
-    for process in list(pool._processes.values()):
-        os.kill(process.pid, signal.SIGKILL)  # killed: out of memory, an operator's mistake
-    if noticed:
-        deadline = time.monotonic() + 30
-        while not pool._broken and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert pool._broken
-    stats = worker.run_once(plan=False)
-    assert (stats.claimed, stats.sent) == (25, 25)
-    assert fake_push.errors == [] and sorted(fake_push.ids()) == sorted(set(fake_push.ids()))
-    assert worker.sender._pool is not pool or not noticed  # new processes for the next batch
 
 
 def test_a_dead_workers_claim_is_retried_after_its_lease(db, world, make_device, dispatcher,
@@ -190,8 +164,8 @@ def test_recording_outcomes_finds_every_row_still_claimed(db, world, make_device
 
 def test_recorded_times_compare_like_every_other_time_in_the_database(
         db, world, make_device, dispatcher, fake_push, clock):
-    # Outcomes are written without SQLAlchemy's per-row processing; the times must still be
-    # stored as it stores them, or queries comparing them (on SQLite, as text) go wrong.
+    # Outcomes are written in executemany statements; the times must still be stored as every
+    # other time is (SQLite compares them as text: "…:00" sorts before "…:00.000000").
     device = make_device(world.participant_a)
     queue_tests(db, world.participant_a, clock, 1)
     assert clock().microsecond == 0  # the case where a default str(datetime) differs
