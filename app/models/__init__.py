@@ -17,6 +17,7 @@ from app.models.push import (
     ReminderStatus,
     WorkerLock,
 )
+from app.models.review import CareMessage, CheckinReview, ClinicalNote
 from app.models.safety import SafetyAlert, SafetyPlan
 from app.models.schedule import (
     Attendance,
@@ -39,7 +40,10 @@ __all__ = [
     "SessionSeries",
     "AuditEvent",
     "BreakGlassGrant",
+    "CareMessage",
     "Checkin",
+    "CheckinReview",
+    "ClinicalNote",
     "CheckinSettings",
     "Consent",
     "DeliveryOutcome",
