@@ -30,6 +30,6 @@ def break_glass_grant(participant_id: int):
             flash(_("Emergency access until %(time)s UTC. It is recorded and shown to the "
                     "participant's clinicians.", time=grant.expires_at.strftime("%H:%M")),
                   "info")
-            return redirect(url_for("clinician.participant", participant_id=participant.id))
+            return redirect(url_for("review.participant", participant_id=participant.id))
     return render_template("care/admin/break_glass.html", form=form, participant=participant), (
         400 if form.errors else 200)

@@ -1,5 +1,7 @@
 """Which participants and programs a staff member may see: what is not theirs is a 404."""
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask import abort
 
@@ -78,3 +80,77 @@ def get_program_for_staff(staff: User, program_id: int) -> Program:
 def works_in(staff: User, program_id: int) -> bool:
     """Whether the staff member works in the program (and so sees its clinical information)."""
     return any(p.id == program_id for p in staff.programs)
+
+
+# --- records, for pages that show many participants or one participant's history ------------
+
+@dataclass(frozen=True)
+class CareAccess:
+    """What one staff member may see of one participant, and whether they may change it.
+
+    `records(program_column, time_column)` is the SQL condition every query of the
+    participant's records (check-ins, scores, attendance, notes) adds, so a refinement of who
+    sees what (records filtered by the enrolment they belong to) reaches every page at once.
+    """
+
+    participant_id: int
+    can_read: bool
+    can_write: bool
+    break_glass: bool = False
+
+    def records(self, program_column, time_column) -> sa.ColumnElement[bool]:
+        """SQL: a record (its program and time columns) this staff member may read."""
+        return sa.true() if self.can_read else sa.false()
+
+    def holds(self, program_id: int | None, at) -> bool:
+        """Whether one record (its program and time) may be read."""
+        return self.can_read
+
+
+def care_access(staff: User, participant_id: int) -> CareAccess:
+    """What the staff member may do with one participant's records."""
+    readable = participants_for_staff(staff).where(User.id == participant_id)
+    writable = current_participants_for_staff(staff).where(User.id == participant_id)
+    can_read = db.session.scalar(sa.select(readable.exists())) or False
+    can_write = can_read and (db.session.scalar(sa.select(writable.exists())) or False)
+    return CareAccess(participant_id, bool(can_read), bool(can_write))
+
+
+def caseload_enrolments(staff: User) -> sa.Select:
+    """Active enrolments in the programs the staff member works in: their caseload.
+
+    Admins see a caseload only for programs they work in; anyone else through break-glass.
+    """
+    return sa.select(Enrolment).where(
+        Enrolment.program_id.in_(staff_program_ids(staff)),
+        Enrolment.status == EnrolmentStatus.ACTIVE,
+    )
+
+
+def records_for_staff(staff: User, participant_column, program_column,
+                      time_column) -> sa.ColumnElement[bool]:
+    """SQL for queries over many participants at once (the caseload's flags, the review queue):
+    a record, named by its participant, program and time columns, that the staff member may
+    read. The bulk counterpart of `CareAccess.records`."""
+    visible = participants_for_staff(staff).with_only_columns(User.id)
+    return participant_column.in_(visible)
+
+
+def get_participant_or_audited_404(staff: User, participant_id: int, *,
+                                   for_writing: bool = False) -> User:
+    """`get_participant_for_staff`, recording the attempt in the audit trail when it is a 404
+    (a staff member asking for someone outside their programs)."""
+    from werkzeug.exceptions import NotFound
+
+    from app.security import audit
+
+    try:
+        return get_participant_for_staff(staff, participant_id, for_writing=for_writing)
+    except NotFound:
+        db.session.rollback()
+        subject = db.session.get(User, participant_id) if participant_id < 2**31 else None
+        audit.record(audit.Action.PARTICIPANT_DENIED,
+                     subject=subject if subject is not None and subject.is_participant else None,
+                     target=f"participant:{participant_id}"[:64])
+        db.session.commit()
+        raise

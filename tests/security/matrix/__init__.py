@@ -13,12 +13,13 @@ from tests.care import matrix as care
 from tests.checkins import matrix as checkins
 from tests.progress import matrix as progress
 from tests.push import matrix as push
+from tests.review import matrix as review
 from tests.safety import matrix as safety
 from tests.scales import matrix as scales
 from tests.schedule import matrix as schedule
 from tests.security.matrix import shells
 
-FEATURES = [shells, auth, care, checkins, scales, safety, progress, schedule, push]
+FEATURES = [shells, auth, care, checkins, scales, safety, progress, schedule, push, review]
 
 EXPECTED: dict = {}
 SKIPPED_IN_WALK: set = set()
