@@ -6,6 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.care import break_glass, scope
+from app.care.team import participant_zone
 from app.database import utcnow
 from app.extensions import db
 from app.models import LevelOfCare
@@ -104,6 +105,7 @@ def mark_reviewed(checkin_id: int):
     if wants_fragment():
         review = queue.reviews_of([checkin_id])[checkin_id]
         return render_template("review/_reviewed_card.html", review=review,
+                               zone=participant_zone(review.checkin.participant),
                                unreviewed_count=queue.count(current_user), now=utcnow())
     return _queue_page(message=_("Marked as reviewed."))
 
