@@ -18,7 +18,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.forms import options
 from app.models import Attendance, AttendanceStatus, SessionKind, SessionSeries, User
-from app.schedule import attendance, staff_bp
+from app.schedule import attendance, prep, staff_bp
 from app.schedule import series as session_series
 from app.schedule.forms import (
     FIRST_YEAR,
@@ -85,7 +85,7 @@ def overview():
         .order_by(SessionSeries.title, SessionSeries.id)).all()
     return render_template(
         "schedule/staff/overview.html", occurrences=occurrences, series_list=series,
-        monday=monday, notices=notices, worked=worked,
+        monday=monday, notices=notices, worked=worked, untaken=prep.untaken(sorted(worked)),
         previous_week=monday - timedelta(weeks=1), next_week=monday + timedelta(weeks=1))
 
 
@@ -235,8 +235,13 @@ def series_edit(series_id: int):
 # --- one occurrence --------------------------------------------------------------------------
 
 def _roster_context(occurrence: Occurrence) -> dict:
-    return {"occurrence": occurrence, "rows": attendance.roster(occurrence), "now": utcnow(),
-            "statuses": list(AttendanceStatus)}
+    rows = attendance.roster(occurrence)
+    now = utcnow()
+    summaries = prep.prep_for(current_user, occurrence, [r.participant.id for r in rows], now)
+    from app.review.caseload import COLUMNS
+
+    return {"occurrence": occurrence, "rows": rows, "now": now, "prep": summaries,
+            "prep_columns": list(COLUMNS.values()), "statuses": list(AttendanceStatus)}
 
 
 @staff_bp.route("/series/<int:series_id>/<occurrence_key>")
