@@ -42,3 +42,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(scale_named)
     app.add_template_global(MOOD_LABELS, "MOOD_LABELS")
     app.add_template_global(FEELINGS, "FEELINGS")
+    from app.review.queue import URGENT_RISK
+
+    app.add_template_global(URGENT_RISK, "URGENT_RISK")

@@ -29,6 +29,8 @@ PAGE_SIZE = 25
 #: What makes a check-in risky, with its weight (higher first in the queue). Thresholds are
 #: the caseload flags' where they overlap (app.review.flags).
 SELF_HARM_HIGH = 3
+#: A check-in at or above this risk is a danger sign (the safety question, self-harm at top).
+URGENT_RISK = 90
 CRAVING_HIGH = 8
 ANXIETY_HIGH = 8
 RISK_RULES = (

@@ -103,5 +103,18 @@ def timeline_for(staff: User, participant: User, access: CareAccess, span: Range
                                                    span.end, zone))
 
 
+#: Notes and messages listed in their own section of the record.
+WRITTEN_LIMIT = 10
+
+
+def written_for(staff: User, participant: User, access: CareAccess, zone: str,
+                now: datetime) -> list[timeline.Entry]:
+    """The latest private notes and messages, whatever the range shown."""
+    query = timeline.TimelineQuery(staff, participant, access,
+                                   datetime(1970, 1, 1, tzinfo=UTC), now + timedelta(minutes=1),
+                                   zone)
+    return timeline.entries(query, kinds={"note", "message"})[:WRITTEN_LIMIT]
+
+
 def zone_of(participant: User) -> str:
     return participant_zone(participant)

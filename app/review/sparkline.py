@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 DAYS = 14
-WIDTH, HEIGHT, PAD = 112, 28, 3
+WIDTH, HEIGHT, PAD = 140, 34, 4
 MOOD_LOW, MOOD_HIGH = 1, 5
 
 

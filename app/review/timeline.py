@@ -64,9 +64,15 @@ class Entry:
     details: list[str] = field(default_factory=list)
     #: What the participant or staff wrote, shown inert (hx-disable, pre-line).
     user_text: str | None = None
-    #: Shown with a "needs attention" mark (text and icon).
-    flagged: bool = False
+    #: Why it needs attention, in words (shown as flags: text with an icon).
+    reasons: list[str] = field(default_factory=list)
+    #: A danger sign (safety answer, open alert): the alert icon and a red mark.
+    urgent: bool = False
     reviewed: str | None = None
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.reasons) or self.urgent
 
     def local_day(self, zone: str) -> date:
         return self.at.astimezone(ZoneInfo(zone)).date()
@@ -132,11 +138,11 @@ def _checkins(query: TimelineQuery) -> list[Entry]:
     reviews = queue.reviews_of([c.id for c in rows])
     found = []
     for c in rows:
-        risk, _reasons = queue.risk_of(c)
+        risk, reasons = queue.risk_of(c)
         review = reviews.get(c.id)
         found.append(Entry(
             c.occurred_at, "checkin", str(_l("Check-in")), _checkin_details(c), c.note,
-            flagged=risk > 0,
+            reasons=reasons, urgent=risk >= queue.URGENT_RISK,
             reviewed=str(_l("Reviewed by %(who)s", who=review.reviewed_by.display_name))
             if review and review.reviewed_by else (str(_l("Reviewed")) if review else None)))
     return found
@@ -151,11 +157,13 @@ def _scales(query: TimelineQuery) -> list[Entry]:
         if scale is None:
             continue
         band = scale.band(r.band)
+        safety_answer = bool(scale.safety_item and r.answers.get(scale.safety_item, 0)
+                             >= scale.safety_threshold)
         found.append(Entry(r.submitted_at, "scale", scale.name, [str(_l(
             "%(total)s of %(max)s, %(band)s", total=r.total, max=scale.max_total,
             band=band.label if band else r.band))],
-            flagged=bool(scale.safety_item and r.answers.get(scale.safety_item, 0)
-                         >= scale.safety_threshold)))
+            reasons=[str(_l("Item %(number)s answered", number=scale.safety_item.lstrip("q")))]
+            if safety_answer else [], urgent=safety_answer))
     return found
 
 
@@ -188,7 +196,8 @@ def _attendance(query: TimelineQuery) -> list[Entry]:
         details = [attendance_words(row)]
         found.append(Entry(at, "attendance", series.title, details,
                            row.notice_reason if row.notice else None,
-                           flagged=row.status is not None and row.status.value == "absent"))
+                           reasons=[str(_l("Absent"))] if row.status is not None
+                           and row.status.value == "absent" else []))
     return found
 
 
@@ -203,7 +212,7 @@ def _alerts(query: TimelineQuery) -> list[Entry]:
                         when=format_instant(alert.acknowledged_at, query.zone))))
         found.append(Entry(alert.created_at, "alert", str(_l("Safety alert (%(state)s)",
                                                              state=state)),
-                           [describe(t) for t in alert.triggers], flagged=alert.is_open))
+                           [describe(t) for t in alert.triggers], urgent=alert.is_open))
     return found
 
 
