@@ -68,26 +68,33 @@ def neutralise(value) -> str:
 
 @dataclass
 class Scope:
-    """Whose records, which days, and what the staff member may read of them."""
+    """Whose records, which days, and what the staff member may read of them.
 
-    staff: User
+    Ids only: the rows are read while the response streams, after the request's own database
+    session (and the objects loaded in it) is gone.
+    """
+
+    staff_id: int
     start: datetime
     end: datetime
-    participant: User | None = None
+    #: Times are written in the participant's own zone, else this one (the range's).
+    zone: str
+    participant_id: int | None = None
     access: CareAccess | None = None
-    program: Program | None = None
+    program_id: int | None = None
 
     def records(self, participant_column, program_column, time_column):
         """SQL: the records to export."""
         from app.care.scope import records_for_staff
 
         conditions = [time_column >= self.start, time_column < self.end]
-        if self.participant is not None:
-            conditions += [participant_column == self.participant.id,
+        if self.participant_id is not None:
+            conditions += [participant_column == self.participant_id,
                            self.access.records(program_column, time_column)]
         else:
-            conditions += [program_column == self.program.id,
-                           records_for_staff(self.staff, participant_column, program_column,
+            staff = db.session.get(User, self.staff_id)
+            conditions += [program_column == self.program_id,
+                           records_for_staff(staff, participant_column, program_column,
                                              time_column)]
         return sa.and_(*conditions)
 
@@ -96,9 +103,10 @@ def scope_for(staff: User, start: date, end: date, zone: str, participant: User 
               access: CareAccess | None = None, program: Program | None = None) -> Scope:
     """The instants from the first day's local midnight to the day after the last."""
     tz = ZoneInfo(zone)
-    return Scope(staff, datetime.combine(start, time(), tzinfo=tz).astimezone(UTC),
+    return Scope(staff.id, datetime.combine(start, time(), tzinfo=tz).astimezone(UTC),
                  datetime.combine(end + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC),
-                 participant, access, program)
+                 zone, participant.id if participant else None, access,
+                 program.id if program else None)
 
 
 @dataclass(frozen=True)
@@ -127,8 +135,8 @@ def iso(instant: datetime | None, zone: str) -> str:
     return instant.astimezone(ZoneInfo(zone)).isoformat(timespec="seconds")
 
 
-def zone_of(user: User, program: Program | None) -> str:
-    return user.time_zone or (program.time_zone if program else "UTC")
+def zone_of(user: User, scope: Scope) -> str:
+    return user.time_zone or scope.zone
 
 
 def stream(dataset: Dataset, scope: Scope) -> Iterator[str]:
@@ -173,7 +181,7 @@ def _checkin_rows(scope: Scope) -> Iterator[list]:
              .order_by(Checkin.occurred_at, Checkin.id)
              .execution_options(yield_per=BATCH))
     for c, person, program, reviewed_at, reviewed_by in db.session.execute(query).tuples():
-        zone = zone_of(person, program)
+        zone = zone_of(person, scope)
         yield [person.id, person.display_name, program.name if program else "",
                iso(c.occurred_at, zone), iso(c.received_at, zone), c.mood,
                " ".join(c.feelings or []), c.anxiety, c.craving, c.sleep_hours,
@@ -193,7 +201,7 @@ def _scale_rows(scope: Scope) -> Iterator[list]:
         answers = " ".join(f"{k}={v}" for k, v in sorted(
             r.answers.items(), key=lambda kv: (len(kv[0]), kv[0])))
         yield [person.id, person.display_name, program.name if program else "", r.scale,
-               iso(r.submitted_at, zone_of(person, program)), r.total, r.band, answers]
+               iso(r.submitted_at, zone_of(person, scope)), r.total, r.band, answers]
 
 
 def _attendance_rows(scope: Scope) -> Iterator[list]:
@@ -208,7 +216,7 @@ def _attendance_rows(scope: Scope) -> Iterator[list]:
              .order_by(start, Attendance.id)
              .execution_options(yield_per=BATCH))
     for row, occurrence, series, person, program in db.session.execute(query).tuples():
-        zone = zone_of(person, program)
+        zone = zone_of(person, scope)
         yield [person.id, person.display_name, program.name, series.title, series.kind.value,
                iso(occurrence.moved_start_at or occurrence.original_start_at, zone),
                occurrence.cancelled_at is not None,

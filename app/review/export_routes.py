@@ -48,6 +48,9 @@ def export_page():
     """Choose what to export; a valid POST answers with the file."""
     person = _person()
     form = _form(person)
+    chosen = request.form.get("program", "")
+    if person is None and chosen and chosen not in {str(c.value) for c in form.program.choices}:
+        abort(404)  # another program's records
     if form.validate_on_submit():
         try:
             exports.check_range(form.start.data, form.end.data)

@@ -50,7 +50,7 @@ def _questionnaire_response(response: ScaleResponse, participant: User) -> dict:
     items = []
     for item in scale.items:
         if item.key in response.answers:
-            items.append({"linkId": item.key, "text": item.text,
+            items.append({"linkId": item.key, "text": str(item.text),
                           "answer": [{"valueInteger": int(response.answers[item.key])}]})
     return {
         "resourceType": "QuestionnaireResponse",
