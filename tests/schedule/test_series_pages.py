@@ -43,7 +43,8 @@ def test_clinician_creates_a_weekly_series_that_its_participants_see(client, wor
             series.time_zone) == (world.iop.id, "FREQ=WEEKLY;BYDAY=MO,WE", time(9), 90,
                                   "America/New_York")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Morning process group" in page and "Every Mon and Wed, 9:00\u202fAM – 10:30\u202fAM" in page
+    assert "Morning process group" in page
+    assert "Every Mon and Wed, 9:00\u202fAM – 10:30\u202fAM" in page
     assert "FREQ=" not in page  # the rule in words, not in RRULE syntax
 
 
