@@ -94,7 +94,9 @@ export function showSaved(form, item, help) {
     card.querySelector("[data-offline-saved-crisis]").append(copy);
   }
   (form.closest("section") || form).replaceWith(card);
-  (card.querySelector("[data-crisis-help] h2") || card.querySelector("h2")).focus();
+  const first = card.querySelector("[data-crisis-help] h2") || card.querySelector("h2");
+  first.setAttribute("tabindex", "-1");
+  first.focus();
 }
 
 // Cards of items the server has taken say so; refused ones say why (the list has the rest).
@@ -152,7 +154,10 @@ async function prefill() {
       }
     }
   }
+  const earlier = form.querySelector("[data-offline-prefill]");
+  if (earlier) earlier.remove();
   const box = element("div", "alert alert--error");
+  box.dataset.offlinePrefill = item.id;
   box.setAttribute("role", "alert");
   box.append(element("p", null, text("textInvalid")), messages(item));
   form.prepend(box);
@@ -209,6 +214,8 @@ document.addEventListener("click", (event) => {
 });
 
 document.addEventListener("htmx:load", (event) => {
-  if (event.target.querySelector && event.target.querySelector("main")) prefill().catch(() => {});
+  if (event.target.querySelector && event.target.querySelector("main")) window.addEventListener("hashchange", () => { prefill().catch(() => {}); });
+prefill().catch(() => {});
 });
+window.addEventListener("hashchange", () => { prefill().catch(() => {}); });
 prefill().catch(() => {});

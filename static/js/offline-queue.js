@@ -115,8 +115,9 @@ for (const name of ["htmx:sendError", "htmx:timeout"]) {
 }
 
 // A form sent from the queue's "Change answers" that the server took: it is no longer pending.
-document.addEventListener("htmx:afterRequest", (event) => {
-  const form = queueFormOf(event.detail.elt);
+// (beforeSwap: after the swap the form has left the page, and its events reach no listener.)
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const form = queueFormOf(event.detail.requestConfig && event.detail.requestConfig.elt);
   const status = event.detail.xhr && event.detail.xhr.status;
   if (form && store && (status === 200 || status === 201)) {
     store.remove(form.elements.client_uuid.value).then(() => store.changed()).catch(() => {});
