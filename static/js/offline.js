@@ -79,7 +79,10 @@
       });
     });
     const ready = await navigator.serviceWorker.ready;
-    if (owner() && ready.active) ready.active.postMessage({ type: "trellis-refresh-offline" });
+    if (owner() && ready.active) {
+      ready.active.postMessage({ type: "trellis-refresh-offline", path: window.location.pathname,
+                                  owner: owner() });
+    }
   }
 
   function onLoad() {
@@ -87,7 +90,9 @@
     markSavedPages().catch(() => {});
     register().catch(() => {});
     if (registered && owner() && navigator.serviceWorker.controller) {
-      navigator.serviceWorker.controller.postMessage({ type: "trellis-refresh-offline" });
+      navigator.serviceWorker.controller.postMessage({ type: "trellis-refresh-offline",
+                                                      path: window.location.pathname,
+                                                      owner: owner() });
     }
   }
 

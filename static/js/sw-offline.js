@@ -47,7 +47,7 @@ self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "trellis-skip-waiting") self.skipWaiting();
   if (message.type === "trellis-signed-out") event.waitUntil(Offline.forgetPages());
-  if (message.type === "trellis-refresh-offline") event.waitUntil(refreshHelp());
+  if (message.type === "trellis-refresh-offline") event.waitUntil(refreshHelp(message.path, message.owner));
 });
 
 self.addEventListener("sync", (event) => {
@@ -95,12 +95,18 @@ async function observe(url, response) {
 
 let lastRefresh = 0;
 
-async function refreshHelp() {
-  const owner = await Offline.getMeta("owner");
+// The help pages, and the page open now (the first page after signing in loads before the
+// worker controls it), when not saved or saved over HELP_MAX_AGE_MS ago.
+async function refreshHelp(current, claimed) {
+  // The page's word for whose it is serves only to look in the right cache: what is fetched
+  // is kept under the owner the server names in its answer.
+  const owner = (await Offline.getMeta("owner")) || claimed;
   if (!owner || Date.now() - lastRefresh < 60 * 1000) return;
   lastRefresh = Date.now();
   const cache = await caches.open(PAGES + owner);
-  await Promise.all(HELP.map(async (path) => {
+  const paths = new Set(HELP);
+  if (typeof current === "string" && kept(current)) paths.add(current);
+  await Promise.all([...paths].map(async (path) => {
     const saved = await cache.match(path, MATCH);
     if (saved && Date.now() - Date.parse(saved.headers.get(SAVED_AT)) < HELP_MAX_AGE_MS) return;
     try {
