@@ -96,13 +96,13 @@
     }
   }
 
-  // One reload when the new worker takes over after "Update now" (not on the first install).
+  // One reload when the new worker takes over after "Update now" (only then: the worker also
+  // changes when sign-out's Clear-Site-Data removes it, and that page must go on to sign-in).
+  let updating = false;
   if ("serviceWorker" in navigator) {
-    const hadController = Boolean(navigator.serviceWorker.controller);
-    let reloading = false;
     navigator.serviceWorker.addEventListener("controllerchange", () => {
-      if (!hadController || reloading) return;
-      reloading = true;
+      if (!updating) return;
+      updating = false;
       window.location.reload();
     });
   }
@@ -112,6 +112,7 @@
     if (event.target.closest("[data-update-now]")) {
       const registration = await navigator.serviceWorker.getRegistration();
       if (registration && registration.waiting) {
+        updating = true;
         registration.waiting.postMessage({ type: "trellis-skip-waiting" });
       } else {
         window.location.reload();
