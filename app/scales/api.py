@@ -11,7 +11,7 @@ from app.checkins.service import Invalid
 from app.database import utcnow
 from app.scales import api_bp as bp
 from app.scales import service as scale_responses
-from app.scales.registry import SCALES
+from app.scales.registry import SCALES, validate_answers
 from app.security.access import Rule, access
 
 FIELDS = ("scale", "answers", "client_uuid", "client_timestamp")
@@ -40,6 +40,7 @@ def _check(body: dict, now):
     elif scale is not None:
         known = {item.key for item in scale.items}
         errors.update({str(k)[:64]: str(_l("Unknown field.")) for k in answers if k not in known})
+        errors.update(validate_answers(scale, answers)[1])  # every message at once
     if submissions.parse_client_uuid(body.get("client_uuid")) is None:
         errors["client_uuid"] = str(_l("Send a client_uuid: a UUID made on the device."))
     when, problem = submissions.parse_client_timestamp(
