@@ -130,11 +130,21 @@
   });
   onLoad();
 
-  // htmx cannot reach the server: load the page for real, so the service worker can answer.
+  // htmx cannot reach the server: load a page for real, so the service worker can answer; a
+  // form the queue does not keep (static/js/offline-queue.js) was not saved: say so.
   document.addEventListener("htmx:sendError", (event) => {
-    const path = event.detail && event.detail.pathInfo && event.detail.pathInfo.requestPath;
-    if (path && event.detail.requestConfig && event.detail.requestConfig.verb === "get") {
+    const detail = event.detail || {};
+    const path = detail.pathInfo && detail.pathInfo.requestPath;
+    const verb = detail.requestConfig && detail.requestConfig.verb;
+    if (path && verb === "get") {
       window.location.assign(path);
+    } else if (verb && !(detail.elt && detail.elt.closest && detail.elt.closest("[data-offline-queue]"))) {
+      const notice = document.querySelector("[data-offline-notice]");
+      if (notice) {
+        notice.textContent = notice.dataset.textUnsent;
+        notice.hidden = false;
+        notice.scrollIntoView({ block: "nearest" });
+      }
     }
   });
 })();
