@@ -17,6 +17,7 @@
 
 const VERSION = "__TRELLIS_VERSION__";
 const SHELL_FILES = __TRELLIS_SHELL_FILES__;  // filled in by app/offline/shell.py
+const NAV_WAIT_MS = __TRELLIS_SLOW_PAGE_MS__;  // OFFLINE_SLOW_PAGE_SECONDS
 const DEFAULT_TITLE = "Trellis";
 const DEFAULT_BODY = "You have a reminder";
 const STORE = "trellis-push";

@@ -1,10 +1,11 @@
 """The service worker's version and the app shell it precaches.
 
-`/sw.js` is static/sw.js with two placeholders filled in: the list of static files every page
-loads (precached when the worker installs, then served from that cache) and a version made
-from the content of every file under static/. Changing any of them changes the worker's bytes,
-so browsers install the new worker, which keeps its files in new caches and deletes the old
-ones when it takes over; the page offers "Update now" meanwhile (docs/offline.md).
+`/sw.js` is static/sw.js with placeholders filled in: the list of static files every page
+loads (precached when the worker installs, then served from that cache), a version made from
+the content of every file under static/, and OFFLINE_SLOW_PAGE_SECONDS. Changing any static
+file changes the worker's bytes, so browsers install the new worker, which keeps its files in
+new caches and deletes the old ones when it takes over; the page offers "Update now" meanwhile
+(docs/offline.md).
 """
 
 import hashlib
@@ -15,6 +16,7 @@ from flask import current_app
 
 VERSION_MARK = "__TRELLIS_VERSION__"
 FILES_MARK = "__TRELLIS_SHELL_FILES__"
+SLOW_MARK = "__TRELLIS_SLOW_PAGE_MS__"
 #: What every page loads (templates/base.html) and what the offline page needs.
 SHELL_PATTERNS = ("css/*.css", "js/*.js", "vendor/htmx/htmx.min.js", "icons/*.svg",
                   "icons/*-apple-touch-icon.png")
@@ -51,8 +53,10 @@ def version() -> str:
 
 
 def worker_script() -> bytes:
-    """static/sw.js with its version and shell files filled in."""
+    """static/sw.js with its version, shell files and slow-page wait filled in."""
     script = (_static() / "sw.js").read_text()
     script = script.replace(VERSION_MARK, version())
     script = script.replace(FILES_MARK, json.dumps(shell_files()))
+    slow = current_app.config["OFFLINE_SLOW_PAGE_SECONDS"]
+    script = script.replace(SLOW_MARK, str(int(slow * 1000)))
     return script.encode()

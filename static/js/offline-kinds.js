@@ -49,8 +49,10 @@ export function labelsOf(form) {
   const labels = {};
   for (const control of form.querySelectorAll("[name]")) {
     if (labels[control.name]) continue;
-    const legend = control.closest("fieldset") && control.closest("fieldset").querySelector("legend");
-    const label = legend || (control.id && form.querySelector(`label[for="${CSS.escape(control.id)}"]`));
+    const fieldset = control.closest("fieldset");
+    const legend = fieldset && fieldset.querySelector("legend");
+    const label = legend
+      || (control.id && form.querySelector(`label[for="${CSS.escape(control.id)}"]`));
     if (label) labels[control.name] = label.textContent.replace(/\s+/g, " ").trim().slice(0, 120);
   }
   return labels;

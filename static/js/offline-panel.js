@@ -213,9 +213,10 @@ document.addEventListener("click", (event) => {
   if (event.target.closest("[data-signout-anyway]") && leaving) signOut(leaving);
 });
 
+// A boosted link to a form with #queued=… swaps the page in; a link on the same page only
+// changes the hash.
 document.addEventListener("htmx:load", (event) => {
-  if (event.target.querySelector && event.target.querySelector("main")) window.addEventListener("hashchange", () => { prefill().catch(() => {}); });
-prefill().catch(() => {});
+  if (event.target.querySelector && event.target.querySelector("main")) prefill().catch(() => {});
 });
 window.addEventListener("hashchange", () => { prefill().catch(() => {}); });
 prefill().catch(() => {});

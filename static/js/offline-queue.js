@@ -59,9 +59,12 @@ function requestSync() {
     .catch(() => {});  // no Background Sync: the page's own retries below
 }
 
+let unreachable = 0;  // tries in a row that could not reach the server at all
+
 async function flush(force) {
   if (!store || !owner()) return;
   const result = await store.flush({ force });
+  unreachable = result.unreachable ? unreachable + 1 : 0;
   if (result.signedOut && navigator.serviceWorker && navigator.serviceWorker.controller) {
     navigator.serviceWorker.controller.postMessage({ type: "trellis-signed-out" });
   }
@@ -75,9 +78,12 @@ async function schedule(soonest = 5000) {
   if (!store || !who) return;
   const waiting = (await store.list(who)).filter((item) => item.status === "pending");
   if (waiting.length === 0) return;
+  // Offline: the "online" event sends them. Unreachable: back off as for a failed send.
+  if (!navigator.onLine) return;
   const due = Math.min(...waiting.map((item) => item.nextAttemptAt || 0));
+  const pause = unreachable ? Math.min(30 * 1000 * 2 ** (unreachable - 1), 30 * 60 * 1000) : 0;
   timer = setTimeout(() => flush(false).catch(() => {}).finally(() => schedule()),
-                     Math.max(soonest, due - Date.now()));
+                     Math.max(soonest, pause, due - Date.now()));
 }
 
 async function refresh() {

@@ -30,7 +30,9 @@
     if (!notice) return;
     const savedAt = document.body.dataset.offlineSavedAt;
     if (savedAt) {
-      notice.textContent = notice.dataset.textSaved.replace("{time}", timeText(savedAt));
+      const words = document.body.dataset.offlineReason === "slow"
+        ? notice.dataset.textSlow : notice.dataset.textSaved;
+      notice.textContent = words.replace("{time}", timeText(savedAt));
       notice.hidden = false;
     } else if (!navigator.onLine) {
       notice.textContent = notice.dataset.textOffline;
@@ -138,7 +140,8 @@
     const verb = detail.requestConfig && detail.requestConfig.verb;
     if (path && verb === "get") {
       window.location.assign(path);
-    } else if (verb && !(detail.elt && detail.elt.closest && detail.elt.closest("[data-offline-queue]"))) {
+    } else if (verb && !(detail.elt && detail.elt.closest
+                         && detail.elt.closest("[data-offline-queue]"))) {
       const notice = document.querySelector("[data-offline-notice]");
       if (notice) {
         notice.textContent = notice.dataset.textUnsent;

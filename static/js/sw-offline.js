@@ -1,5 +1,5 @@
-// The service worker's offline part (imported by /sw.js, which defines VERSION and
-// SHELL_FILES). See docs/offline.md.
+// The service worker's offline part (imported by /sw.js, which defines VERSION, SHELL_FILES
+// and NAV_WAIT_MS). See docs/offline.md.
 //
 // - The app shell (stylesheets, scripts, icons, the offline page and a crisis page made for
 //   nobody in particular) is precached at install in a cache named after the version, and
@@ -47,7 +47,9 @@ self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "trellis-skip-waiting") self.skipWaiting();
   if (message.type === "trellis-signed-out") event.waitUntil(Offline.forgetPages());
-  if (message.type === "trellis-refresh-offline") event.waitUntil(refreshHelp(message.path, message.owner));
+  if (message.type === "trellis-refresh-offline") {
+    event.waitUntil(refreshHelp(message.path, message.owner));
+  }
 });
 
 self.addEventListener("sync", (event) => {
@@ -120,16 +122,23 @@ async function refreshHelp(current, claimed) {
 
 // --- answering without signal ---------------------------------------------------------------
 
-async function withNotice(saved) {
+// `reason` is "offline" (no answer) or "slow" (none yet): the page words its notice for it.
+async function withNotice(saved, reason = "offline") {
   const at = saved.headers.get(SAVED_AT) || new Date(saved.headers.get("Date")).toISOString();
-  const html = (await saved.text()).replace("<body", `<body data-offline-saved-at="${at}"`);
+  const html = (await saved.text()).replace(
+    "<body", `<body data-offline-saved-at="${at}" data-offline-reason="${reason}"`);
   return new Response(html, { status: 200, headers: saved.headers });
+}
+
+async function savedCopy(url) {
+  const path = url.pathname === "/" ? "/today" : url.pathname;
+  const owner = await Offline.getMeta("owner");
+  return owner ? caches.match(path, { ...MATCH, cacheName: PAGES + owner }) : undefined;
 }
 
 async function offlineAnswer(url) {
   const path = url.pathname === "/" ? "/today" : url.pathname;
-  const owner = await Offline.getMeta("owner");
-  const saved = owner && await caches.match(path, { ...MATCH, cacheName: PAGES + owner });
+  const saved = await savedCopy(url);
   if (saved) return withNotice(saved);
   const shell = await caches.open(SHELL_CACHE);
   if (path === "/crisis") {
@@ -139,15 +148,24 @@ async function offlineAnswer(url) {
   return (await shell.match("/offline", MATCH)) || Response.error();
 }
 
+// Network first. On a weak signal a request can hang for minutes: after NAV_WAIT_MS (sw.js) a
+// page that has a saved copy gets it (the network's answer still refreshes the copy).
 async function navigate(event, url) {
-  let response;
+  let observed = null;
+  const network = fetch(event.request).then((response) => {
+    observed = observe(url, response.clone());
+    return response;
+  });
+  event.waitUntil(network.then(() => observed).catch(() => {}));
+  const slow = new Promise((resolve) => { setTimeout(resolve, NAV_WAIT_MS); })
+    .then(() => savedCopy(url))
+    .then((saved) => (saved ? withNotice(saved, "slow") : network));
   try {
-    response = await fetch(event.request);
+    return await (kept(url.pathname) || url.pathname === "/" ? Promise.race([network, slow])
+      : network);
   } catch (error) {
     return offlineAnswer(url);
   }
-  event.waitUntil(observe(url, response.clone()));
-  return response;
 }
 
 // A boosted link (htmx) loads a whole page too: keep it the same way. Without signal it fails,

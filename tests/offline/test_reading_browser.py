@@ -99,3 +99,20 @@ def test_staff_pages_are_never_kept(world, open_page, sign_in):
     _visit(page, "/clinician/")
     page.wait_for_timeout(500)  # let the worker finish whatever it would keep
     assert saved_paths(page) == []
+
+
+def test_a_page_that_hangs_on_a_weak_signal_shows_its_saved_copy(world, open_page, sign_in, app,
+                                                                 monkeypatch):
+    monkeypatch.setitem(app.config, "OFFLINE_SLOW_PAGE_SECONDS", 1)
+    page = open_page("phone")
+    sign_in(page, world.participant_a, lands_on="/today")
+    controlled(page)
+    wait_until_saved(page, ["/today"])
+    held = []
+    page.context.route("**/today", lambda route: held.append(route))  # no answer, for now
+    page.goto("/today")
+    notice = page.locator("[data-offline-notice]")
+    assert notice.inner_text().startswith("The signal is weak — showing what was saved at")
+    assert "Hello, Participant A" in page.locator("main").inner_text()
+    assert held, "the page's request was still waiting for the network"
+    page.context.unroute_all(behavior="ignoreErrors")  # lets the held request go on
