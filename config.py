@@ -82,6 +82,12 @@ class Config:
     QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.weather.gov/")
     #: The public origin (https://trellis.example.org) that links sent out of the app use.
     BASE_URL = os.environ.get("TRELLIS_BASE_URL", "")
+    # --- Security: request limits, access across transfers (app/security, app/care/scope) ---
+    #: Largest request body in bytes; JSON endpoints accept less (`@accepts_json`).
+    MAX_CONTENT_LENGTH = int(os.environ.get("TRELLIS_MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    #: Days a program's staff keep read-only access to what was recorded in their program
+    #: after the participant moved on (transfer, step-down, discharge); then nothing.
+    HANDOVER_DAYS = int(os.environ.get("TRELLIS_HANDOVER_DAYS", "30"))
     # --- Web Push reminders (app/push; README, Configuration) ---
     #: The VAPID private key (raw base64url, DER or PEM); unset: generated into instance/.
     VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")

@@ -16,7 +16,9 @@ from app.extensions import csrf, db
 from app.models import PushSubscription, Reminder, Role, User
 from app.push import actions, payload, public_bp, subscriptions
 from app.push.endpoints import InvalidSubscription
+from app.push.routes import MAX_SUBSCRIPTION_BODY
 from app.push.vapid import VapidConfigError, keys
+from app.security.request_body import accepts_json
 
 
 @public_bp.route("/sw.js")
@@ -32,6 +34,7 @@ def service_worker():
 
 @public_bp.route("/push/snooze", methods=["POST"])
 @csrf.exempt
+@accepts_json(MAX_SUBSCRIPTION_BODY)
 def snooze_from_notification():
     """"Remind me in 30 min / 1 h" on a check-in notification (called by the service worker)."""
     data = request.get_json(silent=True) or {}
@@ -53,6 +56,7 @@ def snooze_from_notification():
 
 @public_bp.route("/push/resubscribe", methods=["POST"])
 @csrf.exempt
+@accepts_json(MAX_SUBSCRIPTION_BODY)
 def resubscribe():
     """The service worker's new subscription after `pushsubscriptionchange`."""
     data = request.get_json(silent=True) or {}

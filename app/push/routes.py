@@ -22,6 +22,11 @@ from app.push.preferences import preferences_for, save_preferences
 from app.push.subscriptions import get_own_push_device
 from app.push.triggers import checked_in_on
 from app.push.vapid import keys
+from app.security.ids import parse_id
+from app.security.request_body import accepts_json
+
+#: A PushSubscription's JSON is well under 1 KB.
+MAX_SUBSCRIPTION_BODY = 16 * 1024
 
 NO_QUIET_HOURS = time(0, 0)
 
@@ -54,8 +59,9 @@ def remove_own_device(device_id: int, page: str):
 def queue_test(page: str):
     """Queue a test reminder to the device named in the form, or to every device."""
     device = None
-    if request.form.get("device", "").isdigit():
-        device = get_own_push_device(current_user, int(request.form["device"]))
+    device_id = parse_id(request.form.get("device"))
+    if device_id is not None:
+        device = get_own_push_device(current_user, device_id)
     if not subscriptions.devices_of(current_user):
         flash(_("Turn reminders on on a device first."), "error")
         return redirect(url_for(page)), 303
@@ -143,6 +149,7 @@ def save():
 
 
 @bp.route("/subscriptions", methods=["POST"])
+@accepts_json(MAX_SUBSCRIPTION_BODY)
 def subscribe():
     """The Turn on button (and the page on open) posts this browser's subscription."""
     return store_subscription()
@@ -163,9 +170,9 @@ def send_test():
 @bp.route("/snooze", methods=["POST"])
 def snooze():
     """Remind me about today's check-in again in 30 minutes or an hour."""
-    minutes = request.form.get("minutes", "")
+    minutes = parse_id(request.form.get("minutes"))
     source = actions.latest_checkin_reminder(current_user)
-    if not minutes.isdigit() or not actions.snooze(current_user, int(minutes), source):
+    if minutes is None or not actions.snooze(current_user, minutes, source):
         flash(_("There is no check-in reminder to snooze right now."), "error")
         return redirect(url_for("push.reminders")), 303
     db.session.commit()

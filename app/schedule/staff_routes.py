@@ -43,6 +43,7 @@ from app.schedule.service import (
 )
 from app.security import audit
 from app.security.audit import Action
+from app.security.ids import parse_id
 from app.templating import wants_fragment
 
 #: How many weeks of a series' coming sessions its page lists.
@@ -140,9 +141,9 @@ def _series_form() -> SeriesForm:
         scope.participants_for_staff(current_user).order_by(User.display_name)).all()
     form.participant_id.choices = options(
         [(0, _("Everyone enrolled in the program"))] + [(u.id, u.display_name) for u in people])
-    chosen = request.args.get("participant", "")
-    if not form.is_submitted() and chosen.isdigit():  # "New appointment" on a participant
-        person = scope.get_participant_for_staff(current_user, int(chosen))
+    chosen = parse_id(request.args.get("participant"))
+    if not form.is_submitted() and chosen is not None:  # "New appointment" on a participant
+        person = scope.get_participant_for_staff(current_user, chosen)
         enrolment = current_enrolment(person)
         form.participant_id.data = person.id
         form.program_id.data = enrolment.program_id if enrolment else None

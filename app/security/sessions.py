@@ -13,15 +13,17 @@ from flask_login import current_user, login_user, logout_user
 from app.database import utcnow
 from app.extensions import db, login_manager
 from app.models import User
+from app.security.ids import parse_id
 
 
 @login_manager.user_loader
 def load_user(cookie_id: str) -> User | None:
     """Return the user only while the cookie's session token is still theirs."""
     user_id, _sep, token = cookie_id.partition(":")
-    if not user_id.isdigit() or not token:
+    number = parse_id(user_id)
+    if number is None or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, number)
     if user is None or not user.is_active or user.session_token != token:
         return None
     return user
