@@ -27,27 +27,44 @@ def home():
                  sa.orm.joinedload(Enrolment.primary_clinician))
         .order_by(User.display_name)
     ).all()
-    grants = break_glass.grants_in_programs(program_ids)
+    current = {e.participant_id for e in enrolments}
+    handover = scope.handover_enrolments(current_user, exclude=current)
+    visible = current | {e.participant_id for e, _until in handover}
+    grants = [g for g in break_glass.grants_in_programs(program_ids)
+              if g.participant_id in visible]
     return render_template("clinician/home.html", programs=programs, enrolments=enrolments,
-                           grants=grants, open_alerts=safety.open_alerts_for_staff(current_user))
+                           handover=handover, handover_days=scope.handover_days(),
+                           grants=grants,
+                           open_alerts=safety.open_alerts_for_staff(current_user))
 
 
 @bp.route("/participants/<int:participant_id>")
 def participant(participant_id: int):
-    """One participant: enrolments and level-of-care history."""
+    """One participant: enrolments and level-of-care history, alerts, check-ins and scores.
+
+    A former program's staff see their own program's enrolment read-only, during the handover.
+    """
     person = scope.get_participant_for_staff(current_user, participant_id)
+    access = scope.care_access(current_user, person.id)
+    shown = Enrolment.id.in_(access.enrolment_ids()) if not access.break_glass else sa.true()
     enrolments = db.session.scalars(
-        sa.select(Enrolment).where(Enrolment.participant_id == person.id)
+        sa.select(Enrolment).where(Enrolment.participant_id == person.id, shown)
         .order_by(Enrolment.start_date.desc())
     ).all()
     transitions = db.session.scalars(
         sa.select(EnrolmentTransition).where(EnrolmentTransition.participant_id == person.id)
+        .where(sa.true() if access.break_glass else sa.or_(
+            EnrolmentTransition.from_enrolment_id.in_(access.enrolment_ids()),
+            EnrolmentTransition.to_enrolment_id.in_(access.enrolment_ids())))
         .order_by(EnrolmentTransition.effective_date.desc())
     ).all()
+    grants = [grant for grant in break_glass.grants_for_participant(person.id)
+              if access.break_glass or any(p.starts_at <= grant.granted_at
+                                           and (p.ends_at is None or grant.granted_at < p.ends_at)
+                                           for p in access.periods)]
     audit.record_view(person)
     return render_template(
-        "clinician/participant.html", person=person, enrolments=enrolments,
-        grants=break_glass.grants_for_participant(person.id),
-        transitions=transitions,
+        "clinician/participant.html", person=person, enrolments=enrolments, access=access,
+        grants=grants, transitions=transitions,
         checkin_summary=checkin_review.summary_for(current_user, person),
     )
