@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user
 
-from app.care import break_glass, scope
+from app.care import break_glass, memberships, scope
 from app.checkins import review as checkin_review
 from app.clinician import bp
 from app.extensions import db
@@ -34,7 +34,7 @@ def home():
               if g.participant_id in visible]
     return render_template("clinician/home.html", programs=programs, enrolments=enrolments,
                            handover=handover, handover_days=scope.handover_days(),
-                           grants=grants,
+                           grants=grants, team_changes=memberships.recent_changes(program_ids),
                            open_alerts=safety.open_alerts_for_staff(current_user))
 
 
