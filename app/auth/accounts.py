@@ -94,7 +94,11 @@ def set_password(user: User, password: str) -> None:
 
 
 def deactivate(user: User) -> None:
-    """Close an account: it cannot sign in, and its open sessions end at once."""
+    """Close an account: it cannot sign in, its open sessions end at once, and its devices get
+    no more reminders (their tokens end with them)."""
+    from app.push import subscriptions
+
     user.is_active = False
     user.deactivated_at = utcnow()
     user.revoke_sessions()
+    subscriptions.remove_all(user)

@@ -55,13 +55,12 @@ def login():
 @bp.route("/signout", methods=["POST"])
 @access(Rule.SIGNED_IN)
 def logout():
-    """Sign out of every device and clear what this browser stored for Trellis."""
+    """Sign out of every device and clear what this browser stored for Trellis (its cache and
+    storage: app.security.site_data)."""
     audit.record(Action.SIGN_OUT)
     end_session(current_user._get_current_object())
-    response = redirect(url_for("auth.login"))
-    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     flash(_("You are signed out."), "info")
-    return response
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from app.security.access import Rule, access, locked_by_quick_exit
 from app.security.audit import Action
 from app.security.passwords import hash_password, verify_password
 from app.security.redirects import safe_next
-from app.security.sessions import end_session
+from app.security.sessions import end_session, forget_this_browser
 
 
 def _back():
@@ -105,6 +105,7 @@ def quick_exit():
     user = current_user._get_current_object()
     if user.app_lock_pin_hash:
         user.app_locked_at = utcnow()
+        forget_this_browser(user)  # protective: this browser's cache and storage go too
         db.session.commit()
     else:
         end_session(user)

@@ -7,7 +7,7 @@ tests and snoozes add outbox rows, which the worker sends.
 from datetime import time
 from zoneinfo import ZoneInfo
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,6 +24,8 @@ from app.push.triggers import checked_in_on
 from app.push.vapid import keys
 from app.security.ids import parse_id
 from app.security.request_body import accepts_json
+from app.security.sessions import DEVICE_KEY
+from app.urls import base_url
 
 #: A PushSubscription's JSON is well under 1 KB.
 MAX_SUBSCRIPTION_BODY = 16 * 1024
@@ -34,16 +36,22 @@ NO_QUIET_HOURS = time(0, 0)
 # --- shared -------------------------------------------------------------------------------------
 
 def store_subscription():
-    """Store the subscription this browser posted (JSON); 400 with the reason if refused."""
+    """Store the subscription this browser posted (JSON); 400 with the reason if refused, 409
+    when the endpoint is another person's device (the browser then subscribes afresh)."""
     try:
         row, created = subscriptions.save(current_user, request.get_json(silent=True),
-                                          request.user_agent.string, request.host_url)
+                                          request.user_agent.string, base_url())
     except InvalidSubscription as refused:
         return jsonify(error="invalid_subscription", reason=str(refused.reason)), 400
+    except subscriptions.EndpointTaken as taken:
+        return jsonify(error="endpoint_in_use", reason=str(taken)), 409
+    token = subscriptions.device_token(row)
     db.session.commit()
+    # Signing out on this browser ends this device (app.security.site_data).
+    session[DEVICE_KEY] = row.id
     if current_user.is_participant:
         planner.plan_person(current_user, utcnow())
-    return jsonify(id=row.id, device_token=subscriptions.device_token(row),
+    return jsonify(id=row.id, device_token=token,
                    public_key=keys().public_key), 201 if created else 200
 
 

@@ -13,7 +13,11 @@ from flask_login import current_user, login_user, logout_user
 from app.database import utcnow
 from app.extensions import db, login_manager
 from app.models import User
+from app.security import site_data
 from app.security.ids import parse_id
+
+#: Session key of the push device this browser turned on (app.push.routes sets it).
+DEVICE_KEY = "push_device_id"
 
 
 @login_manager.user_loader
@@ -46,13 +50,51 @@ def start_session(user: User, keep_signed_in: bool = False, mfa_verified: bool =
     user.last_sign_in_at = utcnow()
 
 
+def _forget_this_browser(user_id: int | None, device_id) -> None:
+    """A chosen or protective end: this browser's push device goes (its token with it), and
+    the next response tells the browser to erase its cache and storage."""
+    from app.push.subscriptions import end_device
+
+    if user_id is not None and isinstance(device_id, int):
+        end_device(user_id, device_id)
+    site_data.clear_on_next_response(site_data.CACHE_AND_STORAGE)
+
+
+def forget_this_browser(user: User) -> None:
+    """A protective step that keeps the session (Quick exit with an app lock PIN): erase what
+    this browser stores, as at sign-out. The caller commits."""
+    _forget_this_browser(user.id, session.pop(DEVICE_KEY, None))
+
+
 def end_session(user: User | None) -> None:
-    """Sign out here and everywhere: the user's token changes, so other cookies stop working."""
+    """Sign out here and everywhere: the user's token changes, so other cookies stop working.
+
+    A chosen or protective end (sign-out, Quick exit, too many wrong PINs): this browser is
+    told to clear its cache and storage (app.security.site_data).
+    """
+    device_id = session.get(DEVICE_KEY)
+    user_id = None
     if user is not None and user.is_authenticated:
         user.revoke_sessions()
-        db.session.commit()
+        user_id = user.id
     logout_user()
     session.clear()
+    _forget_this_browser(user_id, device_id)
+    db.session.commit()
+
+
+def notice_revoked_session() -> None:
+    """before_request: a session whose account was signed out elsewhere, changed its password,
+    lost its second factor or was deactivated ends here too, protectively."""
+    if request.endpoint == "static" or current_user.is_authenticated:
+        return
+    cookie_id = session.get("_user_id")
+    if cookie_id is None:
+        return
+    device_id = session.get(DEVICE_KEY)
+    session.clear()
+    _forget_this_browser(parse_id(str(cookie_id).partition(":")[0]), device_id)
+    db.session.commit()
 
 
 def _limits_for(user: User) -> tuple[timedelta, timedelta | None]:
@@ -82,6 +124,8 @@ def enforce_timeouts() -> object | None:
         db.session.commit()
         logout_user()
         session.clear()
+        # Involuntary: cached pages go, the offline queue stays (app.security.site_data).
+        site_data.clear_on_next_response(site_data.CACHE)
         flash(_("You were signed out to keep your information private. Please sign in again."),
               "info")
         return redirect(url_for("auth.login"))
