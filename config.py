@@ -60,10 +60,13 @@ class Config:
     LANGUAGES = {"en": "English"}
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
-    #: Failed sign-ins allowed per account and per IP address in LOGIN_FAILURE_WINDOW.
-    LOGIN_FAILURES_PER_ACCOUNT = 100
-    LOGIN_FAILURES_PER_IP = 300
-    LOGIN_FAILURE_WINDOW = "hour"
+    #: Failed sign-ins before each further attempt waits: per account from browsers that never
+    #: signed in to it, per browser that did (its device cookie), and per address; the wait
+    #: doubles from the first delay to the cap (app/security/throttle.py, docs/security.md).
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_FREE_FAILURES_PER_IP = 30
+    LOGIN_FIRST_DELAY_SECONDS = 1
+    LOGIN_MAX_DELAY_SECONDS = 15 * 60
     #: Wrong second-factor codes (or app-lock PINs) allowed before a pause / full sign-in.
     SECOND_STEP_FAILURES = 5
     SECOND_STEP_WINDOW = "15 minutes"

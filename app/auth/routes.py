@@ -1,7 +1,10 @@
 """Sign-in, sign-out and invite acceptance."""
 
+import math
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth import accounts, bp, invites
@@ -9,11 +12,24 @@ from app.auth.accounts import AccountError
 from app.auth.forms import SetPasswordForm, SignInForm
 from app.database import utcnow
 from app.extensions import db
-from app.security import audit
+from app.security import audit, device_cookie
 from app.security.access import Rule, access
 from app.security.audit import Action
 from app.security.redirects import home_for, safe_next
 from app.security.sessions import end_session, mfa_verified, start_session
+
+
+def _retry_message(retry_at) -> str:
+    seconds = max(1, math.ceil((retry_at - utcnow()).total_seconds()))
+    at = retry_at.strftime("%H:%M:%S")
+    if seconds < 60:
+        return ngettext("Too many attempts. Please try again in %(num)d second (at %(time)s "
+                        "UTC).", "Too many attempts. Please try again in %(num)d seconds (at "
+                        "%(time)s UTC).", seconds, time=at)
+    minutes = math.ceil(seconds / 60)
+    return ngettext("Too many attempts. Please try again in %(num)d minute (at %(time)s UTC).",
+                    "Too many attempts. Please try again in %(num)d minutes (at %(time)s UTC).",
+                    minutes, time=at)
 
 
 @bp.route("/signin", methods=["GET", "POST"])
@@ -25,23 +41,23 @@ def login():
     form = SignInForm()
     status = 200
     if form.validate_on_submit():
-        result = accounts.authenticate(form.email.data, form.password.data, request.remote_addr)
+        result = accounts.authenticate(form.email.data, form.password.data, request.remote_addr,
+                                       device_nonce_for=device_cookie.nonce_for)
         if result.user is not None:
             start_session(result.user, keep_signed_in=form.keep_signed_in.data)
             audit.record(Action.SIGN_IN, actor=result.user)
             db.session.commit()
             target = safe_next(request.args.get("next"))
             if result.user.is_staff:
-                return redirect(url_for("auth.mfa_verify", next=target))
-            return redirect(target or home_for(result.user))
+                response = redirect(url_for("auth.mfa_verify", next=target))
+            else:
+                response = redirect(target or home_for(result.user))
+            device_cookie.remember(response, result.user.id)  # this browser is known now
+            return response
         audit.record(Action.SIGN_IN_FAILED, actor=result.known_user)
         db.session.commit()
         if result.retry_at is not None:
-            minutes = max(1, round((result.retry_at - utcnow()).total_seconds() / 60))
-            form.form_errors.append(
-                _("Too many attempts. Please try again in %(minutes)d minutes (at %(time)s UTC).",
-                  minutes=minutes, time=result.retry_at.strftime("%H:%M"))
-            )
+            form.form_errors.append(_retry_message(result.retry_at))
             status = 429
         else:
             form.form_errors.append(_("That email and password do not match an account."))
