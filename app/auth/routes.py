@@ -2,14 +2,14 @@
 
 import math
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth import accounts, bp, invites
 from app.auth.accounts import AccountError
-from app.auth.forms import SetPasswordForm, SignInForm
+from app.auth.forms import JoinProgramForm, SetPasswordForm, SignInForm
 from app.database import utcnow
 from app.extensions import db
 from app.security import audit, device_cookie
@@ -82,16 +82,29 @@ def logout():
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @access(Rule.ANONYMOUS_OR_ANY)
 def accept_invite(token: str):
-    """Open an invite link: set a password and land in the app."""
+    """Open an invite link: set a password and land in the app, or sign in with an existing
+    account and join the program with it. Never stored by caches.
+
+    The page looks the same whether or not the email has an account (the inviter holds the
+    link too); only the signed-in owner of an existing account is offered "Accept and join".
+    """
     invite = invites.find_invite(token)
     if invite is None:
         abort(404)
     state = invite.status()
     if state != "pending":
-        return render_template("auth/invite_closed.html", state=state), 410
+        return _no_store(render_template("auth/invite_closed.html", state=state), 410)
+    existing = invites.existing_account(invite)
+    if current_user.is_authenticated:
+        if existing is not None and existing.id == current_user.id:
+            return _no_store(*_join(invite, existing))
+        return _no_store(render_template("auth/invite_other_account.html", invite=invite), 409)
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
+            if existing is not None:
+                raise AccountError("password", _(
+                    "This email already has a Trellis account: sign in with it to accept."))
             user = invites.accept(invite, form.password.data)
             db.session.flush()
             start_session(user)  # staff go on to enrol their second factor
@@ -104,6 +117,30 @@ def accept_invite(token: str):
         else:
             flash(_("Welcome to Trellis. Your password is set."), "success")
             return redirect(home_for(user))
-    return render_template("auth/invite.html", form=form, invite=invite), (
-        400 if form.errors else 200
-    )
+    return _no_store(render_template("auth/invite.html", form=form, invite=invite),
+                     400 if form.errors else 200)
+
+
+def _no_store(body, status: int = 200):
+    """The invite page names the invitee: no cache may keep it."""
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _join(invite, person):
+    """The owner of an existing account, signed in: accept to join the program."""
+    form = JoinProgramForm()
+    if form.validate_on_submit():
+        try:
+            invites.join(invite, person)
+            audit.record(Action.INVITE_ACCEPT, subject=person, target=f"invite:{invite.id}")
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            flash(_("You joined %(program)s.", program=invite.program.name), "success")
+            return redirect(home_for(person)), 302
+    return render_template("auth/invite_join.html", invite=invite, form=form), (
+        400 if form.form_errors else 200)
