@@ -98,6 +98,14 @@ def set_password(user: User, password: str) -> None:
     user.revoke_sessions()
 
 
+def change_own_password(user: User, current: str, new: str) -> None:
+    """A signed-in person changes their password: the current one first. Every session of
+    theirs ends (the caller starts this one again) and so do their device tokens."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError("current", _l("That is not your current password."))
+    set_password(user, new)
+
+
 def deactivate(user: User) -> None:
     """Close an account: it cannot sign in, its open sessions end at once, and its devices get
     no more reminders (their tokens end with them)."""
