@@ -116,7 +116,9 @@ def accept_invite(token: str):
             getattr(form, error.field, form.password).errors.append(error.message)
         else:
             flash(_("Welcome to Trellis. Your password is set."), "success")
-            return redirect(home_for(user))
+            response = redirect(home_for(user))
+            device_cookie.remember(response, user.id)  # this browser is known from now on
+            return response
     return _no_store(render_template("auth/invite.html", form=form, invite=invite),
                      400 if form.errors else 200)
 
