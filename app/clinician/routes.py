@@ -5,10 +5,11 @@ from flask import render_template
 from flask_login import current_user
 
 from app.care import break_glass, memberships, scope
+from app.care.staff_view import care_history
 from app.checkins import review as checkin_review
 from app.clinician import bp
 from app.extensions import db
-from app.models import Enrolment, EnrolmentStatus, EnrolmentTransition, User
+from app.models import Enrolment, EnrolmentStatus, User
 from app.safety import alerts as safety
 from app.security import audit
 
@@ -45,26 +46,10 @@ def participant(participant_id: int):
     A former program's staff see their own program's enrolment read-only, during the handover.
     """
     person = scope.get_participant_for_staff(current_user, participant_id)
-    access = scope.care_access(current_user, person.id)
-    shown = Enrolment.id.in_(access.enrolment_ids()) if not access.break_glass else sa.true()
-    enrolments = db.session.scalars(
-        sa.select(Enrolment).where(Enrolment.participant_id == person.id, shown)
-        .order_by(Enrolment.start_date.desc())
-    ).all()
-    transitions = db.session.scalars(
-        sa.select(EnrolmentTransition).where(EnrolmentTransition.participant_id == person.id)
-        .where(sa.true() if access.break_glass else sa.or_(
-            EnrolmentTransition.from_enrolment_id.in_(access.enrolment_ids()),
-            EnrolmentTransition.to_enrolment_id.in_(access.enrolment_ids())))
-        .order_by(EnrolmentTransition.effective_date.desc())
-    ).all()
-    grants = [grant for grant in break_glass.grants_for_participant(person.id)
-              if access.break_glass or any(p.starts_at <= grant.granted_at
-                                           and (p.ends_at is None or grant.granted_at < p.ends_at)
-                                           for p in access.periods)]
+    history = care_history(current_user, person)
     audit.record_view(person)
     return render_template(
-        "clinician/participant.html", person=person, enrolments=enrolments, access=access,
-        grants=grants, transitions=transitions,
+        "clinician/participant.html", person=person, access=history.access,
+        enrolments=history.enrolments, transitions=history.transitions, grants=history.grants,
         checkin_summary=checkin_review.summary_for(current_user, person),
     )

@@ -2,9 +2,11 @@
 
 How a session ends decides what the browser is told to erase:
 
-- an involuntary end (idle or absolute timeout) sends `"cache"`: cached pages go, but what the
-  browser stores for the person stays, so an unsent check-in in the offline queue is not lost
-  (it is sent only after the same person signs in again);
+- an involuntary end (idle or absolute timeout) sends `"cache"`: the HTTP cache goes, but what
+  the browser stores for the person stays, so an unsent check-in in the offline queue is not
+  lost (it is sent only after the same person signs in again). The service worker's own copies
+  live in storage (the Cache API), so the worker drops them itself when it sees the session
+  gone (a response carrying Clear-Site-Data, or a kept page answered by the sign-in page);
 - a chosen or protective end (Sign out, Quick exit with or without a PIN, the fifth wrong PIN,
   and a session found revoked on its next request: deactivation, a password change or a
   sign-out elsewhere, a second-factor reset) sends `"cache", "storage"`: cached pages, the
