@@ -6,6 +6,7 @@ from app.models.checkin import Checkin, CheckinSettings, ScaleResponse
 from app.models.consent import Consent
 from app.models.enrolment import Enrolment, EnrolmentStatus, EnrolmentTransition, TransitionKind
 from app.models.invite import Invite
+from app.models.membership import ProgramMembershipChange
 from app.models.mfa import RecoveryCode
 from app.models.program import LevelOfCare, Program
 from app.models.push import (
@@ -49,6 +50,7 @@ __all__ = [
     "Invite",
     "LevelOfCare",
     "Program",
+    "ProgramMembershipChange",
     "PushSubscription",
     "Reminder",
     "ReminderDelivery",

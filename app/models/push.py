@@ -21,8 +21,8 @@ class PushSubscription(db.Model):
     """One browser on one device that accepted push: its endpoint and encryption keys.
 
     The endpoint is a capability URL at the browser vendor's push service; it is never logged
-    or shown. Posting the same endpoint again updates this row (and moves it to whoever is
-    signed in on that browser now).
+    or shown. Posting the same endpoint again updates this row; an endpoint another active
+    person owns is refused (docs/push.md, "Device tokens and ownership").
     """
 
     __tablename__ = "push_subscriptions"
@@ -50,6 +50,9 @@ class PushSubscription(db.Model):
     #: until the browser posts the subscription again. Operators see it in `push status`.
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disabled_reason: Mapped[str | None] = mapped_column(sa.String(200))
+    #: The current device token's nonce: each token issued replaces it, so a token works once
+    #: (app.push.subscriptions.device_token); None: no token is valid.
+    token_nonce: Mapped[str | None] = mapped_column(sa.String(32))
 
     user: Mapped[User] = relationship()
 

@@ -337,8 +337,9 @@ def plan_safety_alerts(now: datetime) -> list[Desired]:
     """Open alerts: every device of the primary clinician at once; the program's other
     clinicians once the alert has been open for the program's escalation time.
 
-    When there is no primary clinician, or they have no device that can receive a push, the
-    other clinicians are told at once: an alert must reach someone.
+    When there is no primary clinician, they no longer work in the alert's program, or they
+    have no device that can receive a push, the program's clinicians are told at once: an
+    alert must reach someone who can open it.
     """
     alerts = db.session.scalars(
         sa.select(SafetyAlert).where(SafetyAlert.acknowledged_at.is_(None),
@@ -351,7 +352,11 @@ def plan_safety_alerts(now: datetime) -> list[Desired]:
         minutes = getattr(program, "alert_escalation_minutes", None) or default_minutes
         primary = db.session.get(User, alert.primary_clinician_id) \
             if alert.primary_clinician_id else None
-        if primary is not None and not (primary.is_active and primary.is_staff):
+        # A primary clinician counts only while they are a clinician of the alert's program
+        # (someone who left it gets a 404 on the alert): otherwise everyone there, at once.
+        if primary is not None and not (primary.is_active and primary.is_staff
+                                        and program is not None
+                                        and primary in program.clinicians):
             primary = None
         path = app_path(("safety_staff.alert", {"alert_id": alert.id}))
         stale = alert.created_at + ALERT_STALE_AFTER
