@@ -1,7 +1,7 @@
 """totp pending secret on the server
 
 Revision ID: 8ad0ccb2e80f
-Revises: 8a2aa1aaa0d4
+Revises: 27b6ed1765db
 Create Date: 2026-11-29 05:53:20.341426
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8ad0ccb2e80f'
-down_revision = '8a2aa1aaa0d4'
+down_revision = '27b6ed1765db'
 branch_labels = None
 depends_on = None
 
