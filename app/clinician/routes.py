@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Enrolment, EnrolmentStatus, EnrolmentTransition, User
 from app.safety import alerts as safety
 from app.security import audit
+from app.skills import pages as skills_pages
 
 
 @bp.route("/")
@@ -50,4 +51,5 @@ def participant(participant_id: int):
         grants=break_glass.grants_for_participant(person.id),
         transitions=transitions,
         checkin_summary=checkin_review.summary_for(current_user, person),
+        **skills_pages.staff_participant_context(current_user, person),
     )

@@ -27,6 +27,14 @@ from app.models.schedule import (
     SessionOccurrence,
     SessionSeries,
 )
+from app.models.skills import (
+    ProgramSkillSetting,
+    Skill,
+    SkillFavourite,
+    SkillHomework,
+    SkillPractice,
+    SkillVersion,
+)
 from app.models.user import Role, User, clinician_programs
 
 __all__ = [
@@ -37,6 +45,12 @@ __all__ = [
     "SessionKind",
     "SessionOccurrence",
     "SessionSeries",
+    "ProgramSkillSetting",
+    "Skill",
+    "SkillFavourite",
+    "SkillHomework",
+    "SkillPractice",
+    "SkillVersion",
     "AuditEvent",
     "BreakGlassGrant",
     "Checkin",
