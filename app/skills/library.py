@@ -144,7 +144,7 @@ def last_used(participant: User, since: datetime) -> dict[int, datetime]:
         .where(SkillPractice.participant_id == participant.id,
                SkillPractice.deleted_at.is_(None), SkillPractice.practised_at >= since)
         .group_by(SkillPractice.skill_id))
-    return dict(rows.tuples())  # max() keeps the column's type: aware UTC datetimes
+    return {skill_id: latest for skill_id, latest in rows}  # max() keeps the UTC type
 
 
 def _fold(text: str) -> str:
