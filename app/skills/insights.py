@@ -109,7 +109,8 @@ def for_program(program_id: int, since: datetime) -> list[SkillInsight]:
 
 def weekly_counts(participant: User, zone: str, now: datetime | None = None,
                   weeks: int = WEEKS) -> list[tuple[date, int]]:
-    """Practices per local week (Monday first), this week first."""
+    """Practices per local week (Monday first), this week first; weeks before the first
+    practice are left out (this week always stays)."""
     today = (now or utcnow()).astimezone(ZoneInfo(zone)).date()
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(weeks=weeks - 1)
@@ -122,7 +123,10 @@ def weekly_counts(participant: User, zone: str, now: datetime | None = None,
         week = day - timedelta(days=day.weekday())
         if week in counts:
             counts[week] += 1
-    return sorted(counts.items(), reverse=True)
+    rows = sorted(counts.items(), reverse=True)
+    while len(rows) > 1 and rows[-1][1] == 0:
+        rows.pop()
+    return rows
 
 
 # --- words ------------------------------------------------------------------------------------

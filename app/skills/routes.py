@@ -24,6 +24,11 @@ def _me():
     return current_user._get_current_object()
 
 
+def _homework_of(me, skill_id: int) -> list[homework.Progress]:
+    """The participant's current homework for one skill."""
+    return [h for h in homework.current(me) if h.homework.skill_id == skill_id]
+
+
 @bp.route("/skills")
 def index():
     """The library: homework, then favourites, recently used and every category; a search by
@@ -43,9 +48,9 @@ def skill(skill_key: str):
     """One skill: when to use it, its steps, its guided mode, and "log a practice"."""
     me = _me()
     chosen = library.get_skill_for_participant(me, skill_key)
-    mine = [h for h in homework.current(me) if h.homework.skill_id == chosen.skill.id]
     return render("skills/skill.html", None, skill=chosen,
-                  starred=chosen.skill.id in library.favourite_ids(me), homework=mine)
+                  starred=chosen.skill.id in library.favourite_ids(me),
+                  homework=_homework_of(me, chosen.skill.id))
 
 
 @bp.route("/skills/<skill_key>/guided")
@@ -100,7 +105,7 @@ def log():
     chosen = library.get_skill_for_participant(me, key)
     return render("skills/log.html", None, **_form_context(
         me, chosen, {}, {}, client_uuid=str(uuid.uuid4()),
-        homework=[h for h in homework.current(me) if h.homework.skill_id == chosen.skill.id]))
+        homework=_homework_of(me, chosen.skill.id)))
 
 
 @bp.route("/skills/log", methods=["POST"])
@@ -117,7 +122,8 @@ def log_save():
             return render("skills/log_pick.html", None,
                           arrangement=library.arrange(me)), 400
         context = _form_context(me, chosen, _redisplay(raw), invalid.errors,
-                                client_uuid=raw.get("client_uuid") or str(uuid.uuid4()))
+                                client_uuid=raw.get("client_uuid") or str(uuid.uuid4()),
+                                homework=_homework_of(me, chosen.skill.id))
         return render("skills/log.html", "skills/_log_form.html", **context), 400
     except practices.Conflict as conflict:
         return render("skills/conflict.html", None, practice=conflict.existing), 409
@@ -127,9 +133,9 @@ def log_save():
 def _saved(me, result: practices.SaveResult):
     zone = participant_zone(me)
     practice = result.practice
-    mine = [h for h in homework.current(me) if h.homework.skill_id == practice.skill_id]
     return render("skills/saved.html", "skills/_saved.html", result=result, practice=practice,
-                  zone=zone, editable=practices.is_editable(practice, zone), homework=mine)
+                  zone=zone, editable=practices.is_editable(practice, zone),
+                  homework=_homework_of(me, practice.skill_id))
 
 
 @bp.route("/skills/history")

@@ -76,6 +76,7 @@ def test_ratings_are_big_targets_and_errors_are_next_to_their_field(open_page, s
         "radio", name="Quite a bit")
     _tap_target(helped)
     helped.click()
+    page.get_by_text("Add minutes, a note or an earlier time").click()
     page.get_by_label("Minutes").fill("900")
     page.get_by_label("Note").fill("On the bus home")
     page.get_by_role("button", name="Save practice").click()

@@ -66,7 +66,7 @@ def test_the_sentences_say_it_plainly(example, world, app):
 def test_the_participant_s_page_shows_them(example, participant_client):
     page = participant_client.get("/skills/what-helps").get_data(as_text=True)
     assert "Paced breathing: distress down 3 points on average, 8 times" in page
-    assert "Practised 9 times · helpful 4 of 5 on average" in page
+    assert "Practised 9 times in all · helpful 4 of 5 on average" in page
     assert page.index("Paced breathing:") < page.index("Urge surfing:") \
         < page.index("HALT check:")
 
@@ -94,9 +94,13 @@ def test_the_weekly_count_runs_monday_to_sunday_in_local_time(db, world):
                    datetime(2027, 3, 1, 9, 0, tzinfo=NY)):
         add_practice(world.participant_a, "halt", moment)
     weeks = insights.weekly_counts(world.participant_a, "America/New_York", now=now)
-    assert weeks[:4] == [(date(2027, 3, 15), 1), (date(2027, 3, 8), 2), (date(2027, 3, 1), 1),
-                         (date(2027, 2, 22), 0)]
+    assert weeks == [(date(2027, 3, 15), 1), (date(2027, 3, 8), 2), (date(2027, 3, 1), 1)]
+    add_practice(world.participant_a, "halt", datetime(2027, 2, 9, 9, 0, tzinfo=NY))
+    weeks = insights.weekly_counts(world.participant_a, "America/New_York", now=now)
     assert len(weeks) == insights.WEEKS
+    assert weeks[3:] == [(date(2027, 2, 22), 0), (date(2027, 2, 15), 0), (date(2027, 2, 8), 1)]
+    assert insights.weekly_counts(world.participant_b, "America/New_York", now=now) == [
+        (date(2027, 3, 15), 0)]
 
 
 def test_the_weekly_words_never_scold(participant_client, db, world):
