@@ -1,11 +1,14 @@
 """POST /api/v1/skill-practices: created once per client UUID, 200 on a replay, 409 on a changed
 body, 422 with field errors; the same contract as POST /api/v1/checkins."""
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.models import SkillPractice
 from app.skills import editing, library
@@ -139,3 +142,24 @@ def test_csrf_sign_in_role_and_content_type_answers_are_json(app, client, partic
                                      headers={"X-CSRFToken": token})
     assert listed.status_code == 400 and listed.is_json
     assert count() == 0
+
+
+FIELDS = ["client_uuid", "skill", "distress_before", "distress_after", "helpful", "minutes",
+          "note", "practised_at", "client_timestamp", "client_time_zone", "participant_id"]
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    | st.text(max_size=200) | st.sampled_from(["paced-breathing", "halt", "5", "2027-03-14T02:30",
+                                               "America/New_York", UUID]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6),
+                                                                      children, max_size=3),
+    max_leaves=6)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=10), _values,
+                            max_size=8) | _values)
+def test_any_json_gets_an_answer_not_a_server_error(participant_client, body):
+    response = api_post(participant_client, json.loads(json.dumps(body)))
+    assert response.status_code in (200, 201, 400, 409, 415, 422), (body, response.status_code)
+    assert response.is_json
