@@ -8,7 +8,7 @@ they were planned (a check-in saved a minute ago).
 
 The adapters are the only places that know the other features' models and services:
 `app.schedule.service` (occurrences in a window), `app.models.checkin` (checked in on a local
-day), `app.scales.service` (scales due), `app.skills.homework` (homework still to do) and
+day), `app.scales.service` (scales due), `app.skills.reminders` (homework still to do) and
 `app.models.safety` (open alerts).
 """
 
@@ -312,7 +312,7 @@ def plan_homework_reminders(ctx: PlanContext) -> list[Desired]:
     prefs = ctx.preferences
     if not prefs.is_homework_on:
         return []
-    from app.skills.homework import wants_reminder_on
+    from app.skills.reminders import wants_reminder_on
 
     desired = []
     for day in (ctx.today, ctx.today + timedelta(days=1)):
@@ -334,7 +334,7 @@ def plan_homework_reminders(ctx: PlanContext) -> list[Desired]:
 def unwanted_homework(rows: list) -> set[int]:
     """Homework reminders for a day the participant has since practised (or finished, or the
     homework was ended)."""
-    from app.skills.homework import wants_reminder_on
+    from app.skills.reminders import wants_reminder_on
 
     unwanted = set()
     for row in rows:

@@ -3,7 +3,8 @@
 Progress is the participant's practices of the skill from the start of the day it was assigned
 to the end of its due day, both local days in the participant's zone (computed when read, so a
 practice at 23:30 on the due day counts, and a daylight-saving day is 23 or 25 hours long).
-There is no separate "done" step; a clinician may end homework early.
+There is no separate "done" step; a clinician may end homework early. Whether a reminder is
+worth sending on a day: app.skills.reminders.
 """
 
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from app.care import scope
 from app.care.team import care_enrolment, participant_zone
 from app.database import utcnow
 from app.extensions import db
-from app.models import SkillHomework, SkillPractice, User
+from app.models import SkillHomework, SkillPractice, SkillVersion, User
 from app.security import audit
 from app.security.audit import Action
 from app.skills import library
@@ -74,7 +75,7 @@ class Progress:
         return self.done >= self.target
 
 
-def _counts(items: list[SkillHomework], zone: str) -> dict[int, int]:
+def counts(items: list[SkillHomework], zone: str) -> dict[int, int]:
     """Practices of each homework's skill within its window (one query for all of them)."""
     if not items:
         return {}
@@ -95,24 +96,22 @@ def _counts(items: list[SkillHomework], zone: str) -> dict[int, int]:
 
 def progress_of(participant: User, items: list[SkillHomework]) -> list[Progress]:
     """Progress of the participant's homework, counted in their own zone."""
-    counts = _counts(items, participant_zone(participant))
+    done = counts(items, participant_zone(participant))
     shown = {s.skill.id: s for s in library.visible_skills(participant)}
     result = []
     for h in items:
         visible = shown.get(h.skill_id)
         name = visible.name if visible is not None else _last_name(h)
-        result.append(Progress(h, counts[h.id], name, visible.key if visible else None))
+        result.append(Progress(h, done[h.id], name, visible.key if visible else None))
     return result
 
 
 def _last_name(homework: SkillHomework) -> str:
-    from app.models import SkillVersion
-
     return db.session.scalar(sa.select(SkillVersion.name).where(
         SkillVersion.skill_id == homework.skill_id).order_by(SkillVersion.id.desc()).limit(1))
 
 
-def _homework(participant_id: int, *conditions) -> list[SkillHomework]:
+def homework_of(participant_id: int, *conditions) -> list[SkillHomework]:
     return list(db.session.scalars(
         sa.select(SkillHomework).where(SkillHomework.participant_id == participant_id,
                                        *conditions)
@@ -123,7 +122,7 @@ def _homework(participant_id: int, *conditions) -> list[SkillHomework]:
 def current(participant: User, today: date | None = None) -> list[Progress]:
     """Homework the participant is working on: not ended, due today or later."""
     today = today or local_today(participant)
-    items = _homework(participant.id, SkillHomework.ended_at.is_(None),
+    items = homework_of(participant.id, SkillHomework.ended_at.is_(None),
                       SkillHomework.starts_on <= today, SkillHomework.due_on >= today)
     return progress_of(participant, items)
 
@@ -132,7 +131,7 @@ def recent_past(participant: User, today: date | None = None) -> list[Progress]:
     """Homework whose due day passed in the last four weeks, newest first (ended ones left
     out)."""
     today = today or local_today(participant)
-    items = _homework(participant.id, SkillHomework.ended_at.is_(None),
+    items = homework_of(participant.id, SkillHomework.ended_at.is_(None),
                       SkillHomework.due_on < today,
                       SkillHomework.due_on >= today - timedelta(days=RECENT_DAYS))
     return list(reversed(progress_of(participant, items)))
@@ -217,26 +216,3 @@ def get_homework_for_staff(staff: User, homework_id: int) -> SkillHomework:
         abort(404)
     scope.get_participant_for_staff(staff, homework.participant_id, for_writing=True)
     return homework
-
-
-# --- reminders --------------------------------------------------------------------------------
-
-def wants_reminder_on(participant: User, day: date, zone: str) -> bool:
-    """Whether a homework reminder is worth sending on a local day: some homework is open that
-    day and not yet complete, and the participant has not practised a homework skill that day.
-    """
-    items = _homework(participant.id, SkillHomework.ended_at.is_(None),
-                      SkillHomework.starts_on <= day, SkillHomework.due_on >= day)
-    if not items:
-        return False
-    counts = _counts(items, zone)
-    open_items = [h for h in items if counts[h.id] < h.target_count]
-    if not open_items:
-        return False
-    start, end_ = window(day, day, zone)
-    practised = db.session.scalar(sa.select(SkillPractice.id).where(
-        SkillPractice.participant_id == participant.id,
-        SkillPractice.skill_id.in_({h.skill_id for h in open_items}),
-        SkillPractice.deleted_at.is_(None),
-        SkillPractice.practised_at >= start, SkillPractice.practised_at < end_).limit(1))
-    return practised is None

@@ -82,10 +82,11 @@ def favourite(skill_key: str):
 
 # --- the practice log -------------------------------------------------------------------------
 
-def _form_context(me, chosen, raw: dict, errors: dict, **extra) -> dict:
+def _form_context(me, chosen, raw: dict, errors: dict, days_back: int = 1, **extra) -> dict:
+    """The practice form's context; the time picker offers today and `days_back` days more."""
     zone = participant_zone(me)
     now = utcnow().astimezone(ZoneInfo(zone))
-    earliest = datetime.combine(now.date() - timedelta(days=1), datetime.min.time())
+    earliest = datetime.combine(now.date() - timedelta(days=days_back), datetime.min.time())
     return {"skill": chosen, "raw": raw, "errors": errors, "zone": zone,
             "time_min": earliest.strftime("%Y-%m-%dT%H:%M"),
             "time_max": now.strftime("%Y-%m-%dT%H:%M"), **extra}
@@ -168,7 +169,8 @@ def edit(practice_id: int):
         flash(_("That practice can no longer be changed: changes are possible until the end "
                 "of the day after you logged it."), "info")
         return redirect(url_for("skills.history"))
-    context = {"practice": practice, "editable_until": practices.editable_until(practice, zone)}
+    context = {"practice": practice, "editable_until": practices.editable_until(practice, zone),
+               "days_back": 7, "collapse_more": False}
     if request.method == "GET":
         return render("skills/edit.html", None, **_form_context(
             me, None, _as_form_values(practice, zone), {}, **context))
