@@ -20,6 +20,7 @@ CAPABILITIES = (
     "app.progress",
     "app.schedule",
     "app.push",
+    "app.skills",
     "app.offline",
     "app.demo",
     "app.public",

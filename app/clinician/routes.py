@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Enrolment, EnrolmentStatus, User
 from app.safety import alerts as safety
 from app.security import audit
+from app.skills import pages as skills_pages
 
 
 @bp.route("/")
@@ -52,4 +53,5 @@ def participant(participant_id: int):
         "clinician/participant.html", person=person, access=history.access,
         enrolments=history.enrolments, transitions=history.transitions, grants=history.grants,
         checkin_summary=checkin_review.summary_for(current_user, person),
+        **skills_pages.staff_participant_context(current_user, person),
     )

@@ -28,6 +28,14 @@ from app.models.schedule import (
     SessionOccurrence,
     SessionSeries,
 )
+from app.models.skills import (
+    ProgramSkillSetting,
+    Skill,
+    SkillFavourite,
+    SkillHomework,
+    SkillPractice,
+    SkillVersion,
+)
 from app.models.user import Role, User, clinician_programs
 
 __all__ = [
@@ -38,6 +46,12 @@ __all__ = [
     "SessionKind",
     "SessionOccurrence",
     "SessionSeries",
+    "ProgramSkillSetting",
+    "Skill",
+    "SkillFavourite",
+    "SkillHomework",
+    "SkillPractice",
+    "SkillVersion",
     "AuditEvent",
     "BreakGlassGrant",
     "Checkin",

@@ -77,6 +77,10 @@ class ReminderPreference(db.Model):
     #: Local time (the participant's zone) of the daily check-in reminder.
     checkin_time: Mapped[time] = mapped_column(default=time(18, 0))
     is_scale_on: Mapped[bool] = mapped_column(default=True)
+    #: Skills homework: a nudge on days with homework still to do. Off unless turned on.
+    is_homework_on: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: Local time of the homework reminder.
+    homework_time: Mapped[time] = mapped_column(default=time(17, 0), server_default="17:00:00")
     #: Quiet hours, local: non-urgent reminders wait until they end (or are dropped if stale).
     quiet_start: Mapped[time] = mapped_column(default=time(21, 0))
     quiet_end: Mapped[time] = mapped_column(default=time(8, 0))

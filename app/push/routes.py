@@ -108,7 +108,8 @@ def _form_from(prefs) -> PreferencesForm:
         session_lead=str(prefs.session_lead_minutes) if prefs.session_lead_minutes else "off",
         session_evening_before=prefs.is_session_evening_before,
         session_changes=prefs.is_session_change_on, checkin_on=prefs.is_checkin_on,
-        checkin_time=prefs.checkin_time, scale_on=prefs.is_scale_on, quiet_on=quiet,
+        checkin_time=prefs.checkin_time, scale_on=prefs.is_scale_on,
+        homework_on=prefs.is_homework_on, homework_time=prefs.homework_time, quiet_on=quiet,
         quiet_start=prefs.quiet_start if quiet else time(21, 0),
         quiet_end=prefs.quiet_end if quiet else time(8, 0),
         detailed=list(prefs.detailed_kinds or []))
@@ -147,6 +148,8 @@ def save():
         is_session_change_on=form.session_changes.data,
         is_checkin_on=form.checkin_on.data, checkin_time=form.checkin_time.data,
         is_scale_on=form.scale_on.data,
+        is_homework_on=form.homework_on.data,
+        homework_time=form.homework_time.data or preferences_for(current_user).homework_time,
         quiet_start=form.quiet_start.data if quiet else NO_QUIET_HOURS,
         quiet_end=form.quiet_end.data if quiet else NO_QUIET_HOURS,
         detailed_kinds=sorted(set(form.detailed.data or [])))
