@@ -1,7 +1,7 @@
 """safety alert client time
 
 Revision ID: 27b6ed1765db
-Revises: dc9dc67332cd
+Revises: 8a2aa1aaa0d4
 Create Date: 2026-11-29 05:50:22.370206
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '27b6ed1765db'
-down_revision = 'dc9dc67332cd'
+down_revision = '8a2aa1aaa0d4'
 branch_labels = None
 depends_on = None
 
