@@ -20,6 +20,8 @@ CAPABILITIES = (
     "app.progress",
     "app.schedule",
     "app.push",
+    "app.skills",
+    "app.offline",
     "app.review",
     "app.demo",
     "app.public",
@@ -45,6 +47,9 @@ def create_app(
     app.config.update(overrides or {})
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set in the environment in production.")
+    from app.urls import check_base_url
+
+    check_base_url(app)
 
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

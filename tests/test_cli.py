@@ -6,6 +6,9 @@ from app import create_app
 from app.models import Enrolment, Program, Role, User
 from config import ProductionConfig
 
+#: Production refuses to start without its public origin (TRELLIS_BASE_URL).
+PRODUCTION_BASE = {"BASE_URL": "https://trellis.example.org"}
+
 
 def test_users_create_reads_the_password_from_stdin(runner, db):
     result = runner.invoke(args=["users", "create", "--role", "clinician", "--email",
@@ -67,7 +70,7 @@ def test_demo_accounts_can_sign_in(app, runner, db):
 
 def test_demo_seed_refuses_outside_development(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "production-secret")
-    production = create_app(ProductionConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://",
+    production = create_app(ProductionConfig, {**PRODUCTION_BASE, "SQLALCHEMY_DATABASE_URI": "sqlite://",
                                                "DEMO_MODE": False})
     with production.app_context():  # on top of the suite's app context
         result = production.test_cli_runner().invoke(args=["demo", "seed"])

@@ -1,6 +1,6 @@
 """The staff second factor: enrol (QR code + confirm) and verify at each sign-in."""
 
-from flask import redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,9 +13,6 @@ from app.security.access import Rule, access
 from app.security.audit import Action
 from app.security.redirects import home_for, safe_next
 from app.security.sessions import end_session, mfa_verified, start_session
-
-#: Session key of the secret shown while enrolling, until a code confirms it.
-PENDING_SECRET = "mfa_pending_secret"  # noqa: S105 - a session key name
 
 
 def _done():
@@ -68,8 +65,7 @@ def mfa_enrol():
     user = current_user._get_current_object()
     if not user.is_staff or user.has_mfa:
         return redirect(url_for("auth.mfa_verify", next=request.args.get("next")))
-    secret = session.get(PENDING_SECRET) or mfa.new_secret()
-    session[PENDING_SECRET] = secret
+    secret = mfa.pending_secret(user)  # kept on the server: the cookie is signed, not secret
     form = EnrolSecondFactorForm()
     if form.validate_on_submit():
         if mfa.check_code(secret, form.code.data):

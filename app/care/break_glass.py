@@ -50,6 +50,14 @@ def granted_participant_ids(admin: User) -> sa.Select:
     )
 
 
+def has_grant(admin: User, participant_id: int) -> bool:
+    """Whether this admin holds an unexpired grant for the participant."""
+    return db.session.scalar(
+        sa.select(BreakGlassGrant.id).where(
+            BreakGlassGrant.admin_id == admin.id, BreakGlassGrant.participant_id == participant_id,
+            BreakGlassGrant.expires_at > utcnow()).limit(1)) is not None
+
+
 def grants_for_participant(participant_id: int, days: int = 30) -> list[BreakGlassGrant]:
     """Recent grants on one participant, newest first (shown on their page to clinicians)."""
     since = utcnow() - timedelta(days=days)

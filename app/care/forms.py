@@ -97,6 +97,29 @@ class ClinicianProgramsForm(FlaskForm):
     program_ids = MultiCheckboxField(_l("Programs"), coerce=int)
 
 
+def primary_choice_form(replacing) -> FlaskForm:
+    """The second step of changing a staff member's programs: for each program they leave
+    where they are a primary clinician, who takes over (or no one for now). `replacing` is
+    app.care.memberships.primaries_to_replace(...)."""
+    fields = {}
+    for choice in replacing:
+        fields[f"primary_{choice.program.id}"] = SelectField(
+            _l("New primary clinician in %(program)s", program=choice.program.name),
+            coerce=int,
+            choices=options([(c.id, _l("Reassign to %(name)s", name=c.display_name))
+                             for c in choice.candidates]
+                            + [(0, _l("Leave without a primary clinician"))]),
+        )
+
+    def chosen(form, choices) -> dict:
+        people = {c.id: c for choice in choices for c in choice.candidates}
+        return {choice.program.id: people.get(getattr(form, f"primary_{choice.program.id}").data)
+                for choice in choices}
+
+    form_class = type("PrimaryChoiceForm", (FlaskForm,), {**fields, "chosen": chosen})
+    return form_class(meta={"csrf": False})  # the programs form around it carries the token
+
+
 class EnrolmentForm(FlaskForm):
     participant_id = SelectField(_l("Participant"), coerce=int)
     program_id = SelectField(_l("Program"), coerce=int)

@@ -92,8 +92,9 @@ def save(participant: User, raw: Mapping, source: str = "form",
         _apply(checkin, values)
         db.session.add(checkin)
         if found:  # saved with the check-in, or not at all
-            created_alert.append(safety.raise_alert(participant, found, checkin=checkin,
-                                                    enrolment=enrolment))
+            created_alert.append(safety.raise_alert(
+                participant, found, checkin=checkin, enrolment=enrolment,
+                client_recorded_at=values["client_timestamp"]))
         return checkin
 
     saved = submissions.save_once(Checkin, participant.id, values["client_uuid"],
@@ -161,13 +162,17 @@ def delete(checkin: Checkin, now: datetime | None = None) -> None:
     db.session.commit()
 
 
-def recent(participant: User, since: datetime) -> list[Checkin]:
-    """The participant's check-ins since an instant, newest first (deleted ones left out)."""
-    return list(db.session.scalars(
-        sa.select(Checkin).where(Checkin.participant_id == participant.id,
-                                 Checkin.deleted_at.is_(None), Checkin.occurred_at >= since)
-        .order_by(Checkin.occurred_at.desc(), Checkin.id.desc())
-    ))
+def recent(participant: User, since: datetime,
+           where: sa.ColumnElement[bool] | None = None) -> list[Checkin]:
+    """The participant's check-ins since an instant, newest first (deleted ones left out).
+
+    `where` narrows them further (staff see those of enrolments they may see: app.care.scope).
+    """
+    query = sa.select(Checkin).where(Checkin.participant_id == participant.id,
+                                     Checkin.deleted_at.is_(None), Checkin.occurred_at >= since)
+    if where is not None:
+        query = query.where(where)
+    return list(db.session.scalars(query.order_by(Checkin.occurred_at.desc(), Checkin.id.desc())))
 
 
 # --- loading ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from app.models.checkin import Checkin, CheckinSettings, ScaleResponse
 from app.models.consent import Consent
 from app.models.enrolment import Enrolment, EnrolmentStatus, EnrolmentTransition, TransitionKind
 from app.models.invite import Invite
+from app.models.membership import ProgramMembershipChange
 from app.models.mfa import RecoveryCode
 from app.models.program import LevelOfCare, Program
 from app.models.push import (
@@ -28,6 +29,14 @@ from app.models.schedule import (
     SessionOccurrence,
     SessionSeries,
 )
+from app.models.skills import (
+    ProgramSkillSetting,
+    Skill,
+    SkillFavourite,
+    SkillHomework,
+    SkillPractice,
+    SkillVersion,
+)
 from app.models.user import Role, User, clinician_programs
 
 __all__ = [
@@ -38,6 +47,12 @@ __all__ = [
     "SessionKind",
     "SessionOccurrence",
     "SessionSeries",
+    "ProgramSkillSetting",
+    "Skill",
+    "SkillFavourite",
+    "SkillHomework",
+    "SkillPractice",
+    "SkillVersion",
     "AuditEvent",
     "BreakGlassGrant",
     "CareMessage",
@@ -53,6 +68,7 @@ __all__ = [
     "Invite",
     "LevelOfCare",
     "Program",
+    "ProgramMembershipChange",
     "PushSubscription",
     "Reminder",
     "ReminderDelivery",

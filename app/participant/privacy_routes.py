@@ -10,7 +10,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.participant import bp
 from app.participant.privacy_forms import AppLockForm, ConsentForm, UnlockForm
-from app.security import audit, throttle
+from app.security import audit, site_data, throttle
 from app.security.access import Rule, access, locked_by_quick_exit
 from app.security.audit import Action
 from app.security.passwords import hash_password, verify_password
@@ -59,7 +59,7 @@ def unlock():
         db.session.commit()
         if left <= 0:
             throttle.second_step_passed("pin", user.id)
-            end_session(user)
+            end_session(user, keep_unsent=True)
             flash(_("That PIN was wrong too many times. Please sign in with your password."),
                   "info")
             return redirect(url_for("auth.login"))
@@ -104,10 +104,13 @@ def quick_exit():
     """
     user = current_user._get_current_object()
     if user.app_lock_pin_hash:
+        # Locked, not signed out: reminders keep coming to this phone and unsent answers stay;
+        # the saved pages go (the service worker drops its copies as the page leaves).
         user.app_locked_at = utcnow()
+        site_data.clear_on_next_response(site_data.CACHE)
         db.session.commit()
     else:
-        end_session(user)
+        end_session(user, keep_unsent=True)
     return "", 204
 
 

@@ -17,6 +17,7 @@ from app.security import audit
 from app.security.audit import Action
 from app.security.passwords import verify_password
 from app.security.sessions import start_session
+from app.skills import pages as skills_pages
 from app.templating import render, wants_fragment
 
 
@@ -26,6 +27,7 @@ def today():
     return render_template("participant/today.html",
                            due_scales=scale_service.due_scales(current_user),
                            **schedule_pages.today_context(current_user),
+                           **skills_pages.today_context(current_user),
                            **review_notes.today_context(current_user))
 
 
@@ -34,12 +36,6 @@ def schedule():
     """This week's and the next four weeks' sessions, grouped by day."""
     return render_template("participant/schedule.html",
                            **schedule_pages.schedule_context(current_user))
-
-
-@bp.route("/skills")
-def skills():
-    """Coping skills."""
-    return render_template("participant/skills.html")
 
 
 @bp.route("/me")

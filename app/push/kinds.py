@@ -157,6 +157,16 @@ register(Kind(
     plan_person=triggers.plan_scale_reminders, unwanted=triggers.unwanted_scales,
 ))
 register(Kind(
+    key="homework", audience=PARTICIPANT, label=_l("Skills practice from your care team"),
+    trigger="a day with skills homework still to do, when the participant turned it on (off by "
+            "default); skipped on days they practised a homework skill",
+    lead="at the chosen local time (default 17:00); stale at local midnight",
+    urgency="normal", stale_after=timedelta(hours=6), quiet_hours=True,
+    detailed=lambda _c: _("A skill to practise today — tap to see"), tag="trellis-homework",
+    topic_source=lambda user_id, context, _k: f"homework:{user_id}:{context.get('day')}",
+    plan_person=triggers.plan_homework_reminders, unwanted=triggers.unwanted_homework,
+))
+register(Kind(
     key="message", audience=PARTICIPANT, label=_l("Message from your care team"),
     trigger="a clinician wrote the participant a message they have not read yet (the newest)",
     lead="at once (after quiet hours); stale after a day or once read",

@@ -11,7 +11,7 @@ import json
 
 from flask import current_app
 from flask_babel import force_locale
-from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import URLSafeTimedSerializer
 
 from app.push.kinds import Kind
 
@@ -35,9 +35,9 @@ def snooze_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="trellis-reminder-snooze")
 
 
-def device_serializer() -> URLSafeSerializer:
-    """Signs the device token the service worker uses to re-subscribe."""
-    return URLSafeSerializer(current_app.secret_key, salt="trellis-push-device")
+def device_serializer() -> URLSafeTimedSerializer:
+    """Signs (and dates) the device token the service worker uses to re-subscribe."""
+    return URLSafeTimedSerializer(current_app.secret_key, salt="trellis-push-device-v2")
 
 
 def texts(kind: Kind, context: dict, detailed: bool, language: str) -> tuple[str, list]:

@@ -1,10 +1,11 @@
 """Past safety alerts, per program and per participant, as the staff member may see them."""
 
+import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import SafetyAlert, User
-from app.safety.alerts import AlertGroup, alerts_for_staff, group
+from app.safety.alerts import AlertGroup, group, visible_alerts
 
 
 def history_for_staff(staff: User, program_id: int | None = None,
@@ -14,7 +15,7 @@ def history_for_staff(staff: User, program_id: int | None = None,
 
     `acknowledged_only` leaves out open ones (listed on their own, above).
     """
-    query = alerts_for_staff(staff)
+    query = sa.select(SafetyAlert).where(visible_alerts(staff))
     if acknowledged_only:
         query = query.where(SafetyAlert.acknowledged_at.is_not(None))
     if program_id is not None:

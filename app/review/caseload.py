@@ -163,7 +163,8 @@ def context_for(staff: User, enrolments: list[Enrolment],
         start = datetime.combine(e.start_date, datetime.min.time(), tzinfo=ZoneInfo(_zone(e)))
         since[e.participant_id] = max(start.astimezone(UTC), e.created_at)
     return FlagContext(staff=staff, participant_ids=[e.participant_id for e in enrolments],
-                       now=now or utcnow(), enrolled_since=since)
+                       now=now or utcnow(), enrolled_since=since,
+                       zones={e.participant_id: _zone(e) for e in enrolments})
 
 
 def _moods(ctx: FlagContext, zones: dict[int, str]) -> dict[int, sparkline.Sparkline]:

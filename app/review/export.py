@@ -156,7 +156,7 @@ def stream(dataset: Dataset, scope: Scope) -> Iterator[str]:
         yield line(cells)
 
 
-def _participants(participant_column, program_column, time_column):
+def participants_of(participant_column, program_column, time_column):
     """Who a dataset covers (each gets an audit event of the export)."""
 
     def load(scope: Scope) -> list[int]:
@@ -243,13 +243,13 @@ register_dataset(Dataset(
      "feelings", "anxiety", "craving", "sleep_hours", "used_substances", "took_medications",
      "self_harm_urge", "safety_thoughts", "note", "reviewed_at", "reviewed_by"),
     _checkin_rows,
-    _participants(Checkin.participant_id, Checkin.program_id, Checkin.occurred_at)))
+    participants_of(Checkin.participant_id, Checkin.program_id, Checkin.occurred_at)))
 register_dataset(Dataset(
     "scales", _l("Questionnaire scores"),
     ("participant_id", "participant", "program", "scale", "submitted_at", "total", "band",
      "answers"),
     _scale_rows,
-    _participants(ScaleResponse.participant_id, ScaleResponse.program_id,
+    participants_of(ScaleResponse.participant_id, ScaleResponse.program_id,
                   ScaleResponse.submitted_at)))
 register_dataset(Dataset(
     "attendance", _l("Attendance"),

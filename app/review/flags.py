@@ -69,6 +69,8 @@ class FlagContext:
     now: datetime = field(default_factory=utcnow)
     #: When each participant's current enrolment started (a newcomer is not "missing").
     enrolled_since: dict[int, datetime] = field(default_factory=dict)
+    #: Each participant's IANA zone (their own, else their program's), for local days.
+    zones: dict[int, str] = field(default_factory=dict)
     #: Results other rules or columns may share (filled by rules, e.g. last check-in times).
     cache: dict = field(default_factory=dict)
 

@@ -32,7 +32,7 @@ from app.models import (
     User,
 )
 from app.review import queue
-from app.safety.alerts import alerts_for_staff, describe
+from app.safety.alerts import describe, visible_alerts
 from app.scales.registry import SCALES
 
 
@@ -204,8 +204,9 @@ def _attendance(query: TimelineQuery) -> list[Entry]:
 def _alerts(query: TimelineQuery) -> list[Entry]:
     found = []
     for alert in db.session.scalars(
-            alerts_for_staff(query.staff).where(
+            sa.select(SafetyAlert).where(
                 SafetyAlert.participant_id == query.participant.id,
+                visible_alerts(query.staff),
                 SafetyAlert.created_at >= query.start, SafetyAlert.created_at < query.end)):
         state = (str(_l("open")) if alert.is_open else
                  str(_l("acknowledged %(when)s",

@@ -13,7 +13,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from app.care.scope import staff_program_ids
+from app.care.scope import care_access, staff_program_ids
 from app.care.team import care_enrolment
 from app.checkins.items import SELF_HARM_MAX
 from app.database import utcnow
@@ -107,11 +107,13 @@ def raise_alert(
     checkin: Checkin | None = None,
     scale_response: ScaleResponse | None = None,
     enrolment: Enrolment | None = None,
+    client_recorded_at=None,
 ) -> SafetyAlert:
     """Add an alert to the caller's transaction, so the answer and the alert commit together.
 
     Pass the participant's `enrolment` when the caller has it: looking it up here would flush
-    the pending answer early.
+    the pending answer early. `client_recorded_at` is when the phone says the answer was given
+    (answers sent later by the offline queue); the alert's `created_at` is the receipt.
 
     The alert waits, `notified_at` empty, for the reminders dispatcher to push it to the
     primary clinician; until then the care team sees it at the top of their pages.
@@ -125,6 +127,7 @@ def raise_alert(
         scale_response=scale_response,
         triggers=[dict(t) for t in found],
         created_at=utcnow(),
+        client_recorded_at=client_recorded_at,
     )
     db.session.add(alert)
     return alert
@@ -133,7 +136,7 @@ def raise_alert(
 def open_alerts_for_staff(staff: User) -> list[SafetyAlert]:
     """Unacknowledged alerts in the staff member's programs, the longest-waiting first."""
     return list(db.session.scalars(
-        alerts_for_staff(staff).where(SafetyAlert.acknowledged_at.is_(None))
+        alerts_for_staff(staff)
         .options(sa.orm.joinedload(SafetyAlert.participant),
                  sa.orm.joinedload(SafetyAlert.program))
         .order_by(SafetyAlert.created_at, SafetyAlert.id)
@@ -142,7 +145,7 @@ def open_alerts_for_staff(staff: User) -> list[SafetyAlert]:
 
 def count_open_alerts_for_staff(staff: User) -> int:
     """How many open alert cards the staff member can see (alerts of one answer count once)."""
-    query = alerts_for_staff(staff).where(SafetyAlert.acknowledged_at.is_(None)).subquery()
+    query = alerts_for_staff(staff).subquery()
     alone = sa.and_(query.c.checkin_id.is_(None), query.c.scale_response_id.is_(None))
     return db.session.scalar(sa.select(
         sa.func.count(sa.distinct(query.c.checkin_id))
@@ -154,7 +157,8 @@ def count_open_alerts_for_staff(staff: User) -> int:
 def alerts_of_participant(staff: User, participant_id: int) -> list[SafetyAlert]:
     """One participant's alerts that the staff member may see, newest first."""
     return list(db.session.scalars(
-        alerts_for_staff(staff).where(SafetyAlert.participant_id == participant_id)
+        sa.select(SafetyAlert).where(SafetyAlert.participant_id == participant_id,
+                                     _visible_alert(staff, participant_id))
         .order_by(SafetyAlert.created_at.desc(), SafetyAlert.id.desc())
     ))
 
@@ -274,7 +278,7 @@ def group(alerts: list[SafetyAlert]) -> list[AlertGroup]:
 
 def open_groups_for_staff(staff: User, program_id: int | None = None) -> list[AlertGroup]:
     """Open alerts as cards: the riskiest first, and the newest first among equals."""
-    query = alerts_for_staff(staff).where(SafetyAlert.acknowledged_at.is_(None))
+    query = alerts_for_staff(staff)
     if program_id is not None:
         query = query.where(SafetyAlert.program_id == program_id)
     alerts = list(db.session.scalars(query.options(
@@ -286,7 +290,9 @@ def open_groups_for_staff(staff: User, program_id: int | None = None) -> list[Al
 
 def group_of(staff: User, alert: SafetyAlert) -> AlertGroup:
     """The card an alert belongs to: every alert of the same answer the staff member sees."""
-    query = alerts_for_staff(staff).where(SafetyAlert.participant_id == alert.participant_id)
+    query = sa.select(SafetyAlert).where(
+        SafetyAlert.participant_id == alert.participant_id,
+        _visible_alert(staff, alert.participant_id))
     if alert.checkin_id is not None:
         query = query.where(SafetyAlert.checkin_id == alert.checkin_id)
     elif alert.scale_response_id is not None:
@@ -309,18 +315,48 @@ def acknowledge_group(card: AlertGroup, staff: User, action_taken: str,
 # --- what a staff member may see --------------------------------------------------------------
 
 def alerts_for_staff(staff: User) -> sa.Select:
-    """Safety alerts raised in the staff member's programs (plus break-glass), as a query."""
+    """Open safety alerts of the staff member's programs (plus break-glass), as a query.
+
+    An open alert stays with the program it was raised in until someone there acknowledges
+    it, whether or not the participant has moved on since: it must never fall out of sight.
+    Acknowledged alerts follow the participant's records (`alerts_of_participant`).
+    """
     visible = SafetyAlert.program_id.in_(staff_program_ids(staff))
     if staff.role == Role.ADMIN:
         from app.care.break_glass import granted_participant_ids
 
         visible = visible | SafetyAlert.participant_id.in_(granted_participant_ids(staff))
-    return sa.select(SafetyAlert).where(visible)
+    return sa.select(SafetyAlert).where(visible, SafetyAlert.acknowledged_at.is_(None))
+
+
+def _visible_alert(staff: User, participant_id: int) -> sa.ColumnElement[bool]:
+    """One participant's alerts a staff member may see: open ones of their programs, and any
+    raised during an enrolment they may see (`app.care.scope`)."""
+    access = care_access(staff, participant_id)
+    open_here = sa.and_(SafetyAlert.program_id.in_(staff_program_ids(staff)),
+                        SafetyAlert.acknowledged_at.is_(None))
+    return sa.or_(open_here, access.records(SafetyAlert.program_id, SafetyAlert.created_at))
+
+
+def visible_alerts(staff: User) -> sa.ColumnElement[bool]:
+    """SQL over many participants: open alerts of the staff member's programs, and any alert
+    raised during an enrolment they may read (`app.care.scope.records_for_staff`)."""
+    from app.care.scope import records_for_staff
+
+    open_here = sa.and_(SafetyAlert.program_id.in_(staff_program_ids(staff)),
+                        SafetyAlert.acknowledged_at.is_(None))
+    return sa.or_(open_here, records_for_staff(staff, SafetyAlert.participant_id,
+                                               SafetyAlert.program_id, SafetyAlert.created_at))
 
 
 def get_alert_for_staff(staff: User, alert_id: int) -> SafetyAlert:
     """A safety alert the staff member may see, or 404."""
-    alert = db.session.scalar(alerts_for_staff(staff).where(SafetyAlert.id == alert_id))
+    participant_id = db.session.scalar(
+        sa.select(SafetyAlert.participant_id).where(SafetyAlert.id == alert_id))
+    alert = None
+    if participant_id is not None:
+        alert = db.session.scalar(sa.select(SafetyAlert).where(
+            SafetyAlert.id == alert_id, _visible_alert(staff, participant_id)))
     if alert is None:
         abort(404)
     return alert

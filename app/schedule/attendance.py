@@ -34,27 +34,39 @@ class RosterRow:
     attendance: Attendance | None
 
 
-def roster(occurrence: Occurrence) -> list[RosterRow]:
+def roster(occurrence: Occurrence, readable: sa.ColumnElement[bool] | None = None
+           ) -> list[RosterRow]:
     """Who is expected at an occurrence, with marks and notices: two queries at most.
 
     A program session expects everyone whose enrolment in the program covers the day; an
-    appointment expects its participant. Anyone already marked stays listed.
+    appointment expects its participant. Anyone already marked stays listed. `readable` limits
+    a program session's roster to enrolments the reader may still see (app.care.scope: a
+    participant who left the program drops off its rosters after the handover).
     """
     series = occurrence.series
+    marks: dict[int, Attendance] = {}
     if series.participant_id is not None:
         people = {series.participant.id: series.participant}
+        marked = series.participant_id
     else:
         day = occurrence.original_start_local.date()
+        enrolled = sa.and_(Enrolment.program_id == series.program_id, Enrolment.start_date <= day,
+                           sa.or_(Enrolment.end_date.is_(None), Enrolment.end_date >= day),
+                           *([readable] if readable is not None else []))
         people = {u.id: u for u in db.session.scalars(
-            sa.select(User).join(Enrolment, Enrolment.participant_id == User.id)
-            .where(Enrolment.program_id == series.program_id, Enrolment.start_date <= day,
-                   sa.or_(Enrolment.end_date.is_(None), Enrolment.end_date >= day)))}
-    marks: dict[int, Attendance] = {}
+            sa.select(User).join(Enrolment, Enrolment.participant_id == User.id).where(enrolled))}
+        marked = None
+        if readable is not None:  # marks only of people the reader may still see
+            marked = sa.select(Enrolment.participant_id).where(
+                Enrolment.program_id == series.program_id, readable)
     if occurrence.record is not None:
-        for row in db.session.scalars(
-            sa.select(Attendance).options(joinedload(Attendance.participant))
-            .where(Attendance.occurrence_id == occurrence.record.id)
-        ):
+        query = (sa.select(Attendance).options(joinedload(Attendance.participant))
+                 .where(Attendance.occurrence_id == occurrence.record.id))
+        if isinstance(marked, int):
+            query = query.where(Attendance.participant_id == marked)
+        elif marked is not None:
+            query = query.where(Attendance.participant_id.in_(marked))
+        for row in db.session.scalars(query):
             marks[row.participant_id] = row
             people.setdefault(row.participant_id, row.participant)
     rows = [RosterRow(person, marks.get(person.id)) for person in people.values()]

@@ -77,7 +77,7 @@ def _pin_implicit_parts(parts: dict[str, str], anchor: date) -> None:
 
 
 def _whole_number(value: str, high: int, message) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= high:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= high:
         raise ScheduleError("recurrence", message)
     return int(value)
 

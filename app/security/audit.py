@@ -52,6 +52,8 @@ class Action(enum.StrEnum):
     PROGRAM_EDIT = "admin.program_edit"
     STAFF_CREATE = "admin.staff_create"
     STAFF_PROGRAMS = "admin.staff_programs"
+    #: A participant's primary clinician changed (their clinician left the program).
+    PRIMARY_CLINICIAN = "admin.primary_clinician"
     STAFF_DEACTIVATE = "admin.staff_deactivate"
     ENROL = "admin.enrol"
     TRANSITION = "admin.transition"

@@ -46,6 +46,8 @@ async function registration() {
   return navigator.serviceWorker.ready;
 }
 
+class EndpointInUse extends Error {}
+
 async function post(url, subscription) {
   const response = await fetch(url, {
     method: "POST",
@@ -53,19 +55,28 @@ async function post(url, subscription) {
     headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
     body: JSON.stringify(subscription.toJSON()),
   });
+  // 409: this browser's push address is another account's device (someone used Trellis here
+  // before). The server never hands it over; subscribing afresh gives a new address.
+  if (response.status === 409) throw new EndpointInUse("endpoint in use");
   if (!response.ok) throw new Error(`subscription refused: ${response.status}`);
   return response.json();
 }
 
 async function subscribeAndPost(reg, settings) {
-  let subscription = await reg.pushManager.getSubscription();
-  if (!subscription) {
-    subscription = await reg.pushManager.subscribe({
-      userVisibleOnly: true,
-      applicationServerKey: keyBytes(settings.publicKey),
-    });
+  const fresh = () => reg.pushManager.subscribe({
+    userVisibleOnly: true,
+    applicationServerKey: keyBytes(settings.publicKey),
+  });
+  let subscription = (await reg.pushManager.getSubscription()) || await fresh();
+  let answer;
+  try {
+    answer = await post(settings.subscribeUrl, subscription);
+  } catch (error) {
+    if (!(error instanceof EndpointInUse)) throw error;
+    await subscription.unsubscribe();
+    subscription = await fresh();
+    answer = await post(settings.subscribeUrl, subscription);
   }
-  const answer = await post(settings.subscribeUrl, subscription);
   localStorage.setItem(ON_FLAG, "1");
   localStorage.setItem(DEVICE_ID, String(answer.id));
   localStorage.setItem(POSTED_AT, String(Date.now()));

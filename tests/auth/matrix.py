@@ -16,6 +16,8 @@ EXPECTED = {
     "invites.index": (Rule.STAFF, None),
     "invites.new": (Rule.STAFF, None),
     "invites.revoke": (Rule.STAFF, "program_a_admin"),
+    "account.index": (Rule.STAFF, None),
+    "account.change_password": (Rule.STAFF, None),
 }
 
 #: These end the session mid-walk; their own tests cover them.

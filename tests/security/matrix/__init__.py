@@ -11,6 +11,7 @@ Add a feature by importing its module into FEATURES.
 from tests.auth import matrix as auth
 from tests.care import matrix as care
 from tests.checkins import matrix as checkins
+from tests.offline import matrix as offline
 from tests.progress import matrix as progress
 from tests.push import matrix as push
 from tests.review import matrix as review
@@ -18,8 +19,10 @@ from tests.safety import matrix as safety
 from tests.scales import matrix as scales
 from tests.schedule import matrix as schedule
 from tests.security.matrix import shells
+from tests.skills import matrix as skills
 
-FEATURES = [shells, auth, care, checkins, scales, safety, progress, schedule, push, review]
+FEATURES = [shells, auth, care, checkins, scales, safety, progress, schedule, push, skills,
+            offline, review]
 
 EXPECTED: dict = {}
 SKIPPED_IN_WALK: set = set()
