@@ -5,17 +5,15 @@ is a 404 and an audit event of the attempt. Writing needs a current enrolment in
 staff member's programs (`for_writing`).
 """
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.care import break_glass, scope
-from app.care.enrolments import enrolment_history
+from app.care import scope
+from app.care.staff_view import care_history
 from app.checkins.items import MOOD_LABELS
 from app.database import utcnow
 from app.extensions import db
-from app.models import EnrolmentTransition
 from app.participant.forms import ContactForm
 from app.review import bp, notes, record
 from app.review.alerts import history_for_staff
@@ -25,6 +23,7 @@ from app.safety import alerts as safety
 from app.safety import plans as safety_plans
 from app.security import audit
 from app.security.audit import Action
+from app.skills import pages as skills_pages
 
 
 def _record_page(person, status=200, note_form=None, message_form=None, contact_form=None):
@@ -36,9 +35,7 @@ def _record_page(person, status=200, note_form=None, message_form=None, contact_
     item_charts, scale_charts, counts = record.charts(person, access, span, zone, now)
     open_cards = [c for c in safety.open_groups_for_staff(current_user)
                   if c.participant.id == person.id]
-    transitions = db.session.scalars(
-        sa.select(EnrolmentTransition).where(EnrolmentTransition.participant_id == person.id)
-        .order_by(EnrolmentTransition.effective_date.desc())).all()
+    history = care_history(current_user, person)
     page = render_template(
         "review/participant.html", person=person, access=access, zone=zone, span=span,
         ranges=record.RANGES, range_labels=record.RANGE_LABELS, view=view, now=now,
@@ -49,8 +46,8 @@ def _record_page(person, status=200, note_form=None, message_form=None, contact_
         alert_cards=open_cards,
         past_alerts=history_for_staff(current_user, participant_id=person.id, limit=50),
         plan=safety_plans.plan_for(person), plan_sections=safety_plans.SECTIONS,
-        enrolments=enrolment_history(person.id), transitions=transitions,
-        grants=break_glass.grants_for_participant(person.id),
+        enrolments=history.enrolments, transitions=history.transitions, grants=history.grants,
+        **skills_pages.staff_participant_context(current_user, person),
         unreviewed=counts_by_participant(current_user, [person.id], now).get(person.id, 0),
         note_form=note_form or NoteForm(prefix="note", formdata=None),
         message_form=message_form or MessageForm(prefix="message", formdata=None),

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.care import break_glass, scope
+from app.care import break_glass, memberships, scope
 from app.care.team import participant_zone
 from app.database import utcnow
 from app.extensions import db
@@ -24,15 +24,22 @@ from app.templating import render, wants_fragment
 def caseload():
     """Everyone in the staff member's programs, who needs attention first."""
     programs = list(current_user.programs)
+    program_ids = [p.id for p in programs]
     filters = caseload_service.parse_filters(request.args, programs)
     now = utcnow()
     result = caseload_service.build(current_user, filters, now)
+    current = {row.participant.id for row in result.rows}
+    handover = scope.handover_enrolments(current_user, exclude=current)
+    visible = current | {e.participant_id for e, _until in handover}
     page = render(
         "review/caseload.html", "review/_caseload_table.html",
         result=result, filters=filters, programs=programs, levels=list(LevelOfCare),
         flags=review_flags.ordered(), now=now,
         alert_cards=safety.open_groups_for_staff(current_user),
-        grants=break_glass.grants_in_programs([p.id for p in programs]))
+        handover=handover, handover_days=scope.handover_days(),
+        team_changes=memberships.recent_changes(program_ids),
+        grants=[g for g in break_glass.grants_in_programs(program_ids)
+                if g.participant_id in visible])
     # After rendering: committing first would expire what the page reads.
     audit.record(Action.CASELOAD_VIEW)
     db.session.commit()

@@ -142,7 +142,7 @@ def test_writing_needs_a_current_enrolment(clinician_client, world, db):
     db.session.commit()
     url = f"/clinician/participants/{world.participant_a.id}"
     page = clinician_client.get(url)
-    assert page.status_code == 200 and "You can read this record but not change it" in text_of(
+    assert page.status_code == 200 and "Read-only: this person is no longer enrolled" in text_of(
         page)
     for path, field in (("/notes", "note-body"), ("/messages", "message-body"),
                         ("/contact", "contact-phone")):
