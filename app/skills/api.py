@@ -4,12 +4,18 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from app.security.access import Rule, access
+from app.security.request_body import accepts_json
 from app.skills import api_bp as bp
 from app.skills import practices
 
 
+#: A practice is a few hundred bytes; the note is the longest part.
+MAX_BODY = 16 * 1024
+
+
 @bp.route("/skill-practices", methods=["POST"])
 @access(Rule.PARTICIPANT)
+@accepts_json(MAX_BODY)
 def create_practice():
     """Save a practice sent as JSON, with the form's field names (`skill` is the skill's key;
     `distress_before`, `distress_after` 0–10, `helpful` 1–5, `minutes` 1–240, `note`,

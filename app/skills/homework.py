@@ -119,21 +119,21 @@ def homework_of(participant_id: int, *conditions) -> list[SkillHomework]:
         .order_by(SkillHomework.due_on, SkillHomework.id)))
 
 
-def current(participant: User, today: date | None = None) -> list[Progress]:
+def current(participant: User, today: date | None = None, *where) -> list[Progress]:
     """Homework the participant is working on: not ended, due today or later."""
     today = today or local_today(participant)
     items = homework_of(participant.id, SkillHomework.ended_at.is_(None),
-                      SkillHomework.starts_on <= today, SkillHomework.due_on >= today)
+                      SkillHomework.starts_on <= today, SkillHomework.due_on >= today, *where)
     return progress_of(participant, items)
 
 
-def recent_past(participant: User, today: date | None = None) -> list[Progress]:
+def recent_past(participant: User, today: date | None = None, *where) -> list[Progress]:
     """Homework whose due day passed in the last four weeks, newest first (ended ones left
     out)."""
     today = today or local_today(participant)
     items = homework_of(participant.id, SkillHomework.ended_at.is_(None),
                       SkillHomework.due_on < today,
-                      SkillHomework.due_on >= today - timedelta(days=RECENT_DAYS))
+                      SkillHomework.due_on >= today - timedelta(days=RECENT_DAYS), *where)
     return list(reversed(progress_of(participant, items)))
 
 

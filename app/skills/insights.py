@@ -90,9 +90,10 @@ def _insights(rows: list[tuple], listed: dict[int, library.LibrarySkill]) -> lis
     return [insight for _latest, insight in result]
 
 
-def for_participant(participant: User, since: datetime | None = None) -> list[SkillInsight]:
+def for_participant(participant: User, since: datetime | None = None,
+                    *where) -> list[SkillInsight]:
     """The participant's skills, most practised first."""
-    conditions = [SkillPractice.participant_id == participant.id]
+    conditions = [SkillPractice.participant_id == participant.id, *where]
     if since is not None:
         conditions.append(SkillPractice.practised_at >= since)
     listed = {s.skill.id: s for s in library.visible_skills(participant)}

@@ -8,8 +8,7 @@ from datetime import timedelta
 from app.care import scope
 from app.care.team import participant_zone
 from app.database import utcnow
-from app.extensions import db
-from app.models import SkillPractice, User
+from app.models import SkillHomework, SkillPractice, User
 from app.skills import homework, insights, practices
 
 #: How far back the clinician's list of practices goes.
@@ -35,14 +34,18 @@ class StaffSummary:
 
 def staff_participant_context(staff: User, participant: User) -> dict:
     """For templates/skills/staff/_participant.html. The caller has already checked that the
-    staff member may see this participant (and recorded the view)."""
-    can_assign = db.session.scalar(
-        scope.current_participants_for_staff(staff).where(User.id == participant.id)
-        .with_only_columns(User.id)) is not None
+    staff member may see this participant (and recorded the view). Practices and homework are
+    those of the enrolments this staff member may see (app.care.scope.care_access): after a
+    transfer, the former program's staff see only what was recorded with them."""
+    access = scope.care_access(staff, participant.id)
+    practices_seen = access.records(SkillPractice.program_id, SkillPractice.practised_at)
+    homework_seen = access.records(SkillHomework.program_id, SkillHomework.created_at)
     return {"skills_summary": StaffSummary(
         zone=participant_zone(participant), days=STAFF_DAYS,
-        current=homework.current(participant), past=homework.recent_past(participant),
-        what_helps=insights.for_participant(participant),
-        recent_practices=practices.history(participant, utcnow() - timedelta(days=STAFF_DAYS)),
-        can_assign=can_assign)}
+        current=homework.current(participant, None, homework_seen),
+        past=homework.recent_past(participant, None, homework_seen),
+        what_helps=insights.for_participant(participant, None, practices_seen),
+        recent_practices=practices.history(participant, utcnow() - timedelta(days=STAFF_DAYS),
+                                           practices_seen),
+        can_assign=access.can_write)}
 

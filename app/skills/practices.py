@@ -143,12 +143,12 @@ def delete(practice: SkillPractice, now: datetime | None = None) -> None:
 
 # --- reading ----------------------------------------------------------------------------------
 
-def history(participant: User, since: datetime) -> list[SkillPractice]:
+def history(participant: User, since: datetime, *where) -> list[SkillPractice]:
     """The participant's practices since an instant, newest first (deleted ones left out)."""
     return list(db.session.scalars(
         sa.select(SkillPractice)
         .where(SkillPractice.participant_id == participant.id,
-               SkillPractice.deleted_at.is_(None), SkillPractice.practised_at >= since)
+               SkillPractice.deleted_at.is_(None), SkillPractice.practised_at >= since, *where)
         .options(joinedload(SkillPractice.version))
         .order_by(SkillPractice.practised_at.desc(), SkillPractice.id.desc())))
 

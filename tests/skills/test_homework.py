@@ -173,7 +173,8 @@ def test_homework_is_assigned_only_while_the_participant_is_enrolled(clinician_c
     from app.models import EnrolmentStatus
 
     enrolment = care_enrolment(world.participant_a)
-    enrolment.status = EnrolmentStatus.DISCHARGED
+    enrolment.status = EnrolmentStatus.DISCHARGED  # discharged today: read-only handover
+    enrolment.end_date = date.today()
     db.session.commit()
     assert _assign(clinician_client, world.participant_a).status_code == 404
     page = clinician_client.get(f"/clinician/participants/{world.participant_a.id}")
