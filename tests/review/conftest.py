@@ -11,6 +11,7 @@ from sqlalchemy import event
 from app.models import (
     Attendance,
     AttendanceStatus,
+    Checkin,
     SafetyAlert,
     ScaleResponse,
     SessionKind,
@@ -18,6 +19,32 @@ from app.models import (
     SessionSeries,
 )
 from app.scales.registry import SCALES, score
+
+
+def _program_id(participant) -> int | None:
+    """The program a real save would record (the participant's care enrolment's)."""
+    from app.care.team import care_enrolment
+
+    enrolment = care_enrolment(participant)
+    return enrolment.program_id if enrolment else None
+
+
+@pytest.fixture
+def make_checkin(db):
+    """Factory: a check-in `days_ago` back, recorded in the participant's program as a real
+    save would (staff see records by the enrolment they belong to)."""
+
+    def make(participant, days_ago: float = 0, **answers) -> Checkin:
+        moment = datetime.now(UTC) - timedelta(days=days_ago)
+        answers.setdefault("program_id", _program_id(participant))
+        checkin = Checkin(participant_id=participant.id, client_uuid=str(uuid.uuid4()),
+                          content_hash="0" * 64, occurred_at=moment, received_at=moment,
+                          feelings=answers.pop("feelings", []), **answers)
+        db.session.add(checkin)
+        db.session.commit()
+        return checkin
+
+    return make
 
 
 @pytest.fixture
@@ -37,7 +64,7 @@ def make_score(db):
         scored = score(scale, answers)
         moment = datetime.now(UTC) - timedelta(days=days_ago)
         row = ScaleResponse(participant_id=participant.id, scale=scale_key,
-                            program_id=program.id if program else None,
+                            program_id=program.id if program else _program_id(participant),
                             client_uuid=str(uuid.uuid4()), content_hash="0" * 64,
                             answers=answers, total=scored.total, band=scored.band.key,
                             subscores=scored.subscores, submitted_at=moment)

@@ -58,9 +58,9 @@ def test_the_summary_covers_each_attendee_since_the_session_they_last_attended(
                     AttendanceStatus.PRESENT, world.clinician_a)
     db.session.commit()
     make_checkin(world.participant_a, days_ago=(datetime.now(UTC) - attended.start_at).days + 1,
-                 mood=1)  # before that session: not counted
-    make_checkin(world.participant_a, days_ago=1.2, mood=2)
-    make_checkin(world.participant_a, days_ago=0.5, mood=4, craving=9)
+                 mood=1, program_id=world.iop.id)  # before that session: not counted
+    make_checkin(world.participant_a, days_ago=1.2, mood=2, program_id=world.iop.id)
+    make_checkin(world.participant_a, days_ago=0.5, mood=4, craving=9, program_id=world.iop.id)
     now = datetime.now(UTC)
     upcoming = find_occurrence(series, datetime.combine(date.today() + timedelta(days=1),
                                                         time(0, 5)))
@@ -77,7 +77,7 @@ def test_the_summary_covers_each_attendee_since_the_session_they_last_attended(
 
 def test_the_roster_shows_the_summary(client, world, make_series, make_checkin, login_as):
     series, past = _past_daily(make_series, world.iop)
-    make_checkin(world.participant_a, days_ago=0.5, mood=2, craving=9)
+    make_checkin(world.participant_a, days_ago=0.5, mood=2, craving=9, program_id=world.iop.id)
     login_as(world.clinician_a)
     tomorrow = datetime.combine(date.today() + timedelta(days=1), time(0, 5))
     text = page_text(client.get(roster_url(series, tomorrow)))
