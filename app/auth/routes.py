@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth import accounts, bp, invites
@@ -38,10 +39,9 @@ def login():
         db.session.commit()
         if result.retry_at is not None:
             minutes = max(1, round((result.retry_at - utcnow()).total_seconds() / 60))
-            form.form_errors.append(
-                _("Too many attempts. Please try again in %(minutes)d minutes (at %(time)s UTC).",
-                  minutes=minutes, time=result.retry_at.strftime("%H:%M"))
-            )
+            form.form_errors.append(ngettext(
+                "Too many attempts. Please try again in %(num)d minute.",
+                "Too many attempts. Please try again in %(num)d minutes.", minutes))
             status = 429
         else:
             form.form_errors.append(_("That email and password do not match an account."))

@@ -5,6 +5,7 @@ from flask import render_template
 from flask_login import current_user
 
 from app.care import break_glass, scope
+from app.care.team import participant_zone, staff_zone
 from app.checkins import review as checkin_review
 from app.clinician import bp
 from app.extensions import db
@@ -29,7 +30,8 @@ def home():
     ).all()
     grants = break_glass.grants_in_programs(program_ids)
     return render_template("clinician/home.html", programs=programs, enrolments=enrolments,
-                           grants=grants, open_alerts=safety.open_alerts_for_staff(current_user))
+                           grants=grants, open_alerts=safety.open_alerts_for_staff(current_user),
+                           zone=staff_zone(current_user))
 
 
 @bp.route("/participants/<int:participant_id>")
@@ -50,4 +52,5 @@ def participant(participant_id: int):
         grants=break_glass.grants_for_participant(person.id),
         transitions=transitions,
         checkin_summary=checkin_review.summary_for(current_user, person),
+        zone=participant_zone(person),
     )

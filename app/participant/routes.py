@@ -7,6 +7,7 @@ from flask_login import current_user
 from app.auth import accounts
 from app.auth.forms import ChangePasswordForm
 from app.care.enrolments import enrolment_history
+from app.care.team import participant_zone
 from app.extensions import db
 from app.participant import bp
 from app.participant.forms import ProfileForm
@@ -52,6 +53,7 @@ def _me_context() -> dict:
     return {
         "history": enrolment_history(current_user.id),
         "staff_views": audit.staff_views_of(current_user.id),
+        "zone": participant_zone(current_user),
     }
 
 

@@ -16,6 +16,7 @@ from app.checkins import service as checkins
 from app.checkins.items import ITEMS_BY_KEY
 from app.database import utcnow
 from app.extensions import db
+from app.formatting import format_day
 from app.models import ScaleResponse, User
 from app.scales.registry import Scale
 
@@ -99,7 +100,7 @@ def _axes(chart: Chart, first_day: date) -> None:
     chart.y_ticks = [(v, _y(v, chart.low, chart.high))
                      for v in range(chart.low, chart.high + 1) if (v - chart.low) % step == 0]
     every = {14: 7, 30: 7, 90: 30}.get(chart.days, 7)
-    chart.x_ticks = [((first_day + timedelta(days=i)).strftime("%-d %b"), _x(i, chart.days))
+    chart.x_ticks = [(format_day(first_day + timedelta(days=i), "short"), _x(i, chart.days))
                      for i in range(0, chart.days, every)]
 
 

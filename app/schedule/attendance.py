@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.database import utcnow
 from app.extensions import db
+from app.formatting import format_day
 from app.models import (
     Attendance,
     AttendanceStatus,
@@ -95,7 +95,7 @@ def mark(
         raise ScheduleError("participant", _l(
             "%(name)s is not enrolled in this program on %(date)s, so attendance was not saved.",
             name=participant.display_name,
-            date=format_date(occurrence.original_start_local.date(), "long")))
+            date=format_day(occurrence.original_start_local.date())))
     row = _row(occurrence, participant.id)
     row.status = status
     row.status_recorded_at = now
