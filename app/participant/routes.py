@@ -8,6 +8,7 @@ from app.auth import accounts
 from app.auth.forms import ChangePasswordForm
 from app.care.enrolments import enrolment_history
 from app.care.team import participant_zone
+from app.checkins import today as checkins_today
 from app.extensions import db
 from app.participant import bp
 from app.participant.forms import ProfileForm
@@ -22,10 +23,11 @@ from app.templating import render, wants_fragment
 
 @bp.route("/today")
 def today():
-    """Home: the next session, the rest of today, and the quickest ways to help."""
+    """Home: the next session, the rest of today, the daily check-in, and ways to help."""
     return render_template("participant/today.html",
                            due_scales=scale_service.due_scales(current_user),
-                           **schedule_pages.today_context(current_user))
+                           **schedule_pages.today_context(current_user),
+                           **checkins_today.today_context(current_user))
 
 
 @bp.route("/schedule")
