@@ -46,8 +46,13 @@ def skills():
 @bp.route("/me")
 def me():
     """Profile: name, language, password, sign out; and the participant's enrolment history."""
-    return _me_page(ProfileForm(obj=current_user, prefix="profile"),
-                    ChangePasswordForm(prefix="password"))
+    return _me_page(_profile_form(obj=current_user), ChangePasswordForm(prefix="password"))
+
+
+def _profile_form(**kwargs) -> ProfileForm:
+    """The profile form; its time zone list offers "my program's zone" by name."""
+    return ProfileForm(prefix="profile", program_zone=schedule_pages.program_zone(current_user),
+                       **kwargs)
 
 
 def _me_context() -> dict:
@@ -71,7 +76,7 @@ def _me_page(profile, password_form, status=200):
 @bp.route("/me/profile", methods=["POST"])
 def update_profile():
     """Save name, language and time zone; htmx gets the profile card back, others the whole page."""
-    profile = ProfileForm(prefix="profile")
+    profile = _profile_form()
     if not profile.validate_on_submit():
         page = render("participant/me.html", "participant/_profile_form.html", profile=profile,
                       password_form=ChangePasswordForm(prefix="password"), **_me_context())
@@ -92,7 +97,7 @@ def update_profile():
 @bp.route("/me/password", methods=["POST"])
 def change_password():
     """Change password; every other session of this person ends."""
-    profile = ProfileForm(obj=current_user, prefix="profile")
+    profile = _profile_form(obj=current_user)
     form = ChangePasswordForm(prefix="password")
     if form.validate_on_submit():
         user = current_user._get_current_object()

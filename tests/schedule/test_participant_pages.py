@@ -139,17 +139,26 @@ def test_a_participant_in_los_angeles_sees_the_new_york_nine_am_session_at_six(
 
 def test_me_saves_a_time_zone_and_refuses_an_unknown_one(client, world, login_as, db):
     login_as(world.participant_a)
+    me = client.get("/me").get_data(as_text=True)
+    select = me.split('id="profile-time_zone" name="profile-time_zone">')[1].split("</select>")[0]
+    # a list by region, cities by name, the program's zone as the default (no free text)
+    assert '<option selected value="">My program&#39;s time zone (Eastern Time)</option>' in select
+    assert '<optgroup label="Americas">' in select and '<optgroup label="Europe">' in select
+    assert '<option value="America/Chicago">Chicago (Central Time)</option>' in select
+    assert "America/Buenos_Aires" not in select  # old aliases are left out of the list
+    assert 'data-time-zone' in me  # static/js/time-zone.js offers the phone's own zone
     data = {"profile-display_name": "Participant A", "profile-language": "en"}
     bad = post_form(client, "/me/profile", {**data, "profile-time_zone": "Pacific/Nowhere"})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400
-    assert "Enter a time zone name such as America/New_York" in html.split(
+    assert "Choose a time zone from the list." in html.split(
         'id="profile-time_zone-error"')[1]
-    assert 'value="Pacific/Nowhere"' in html
-    ok = post_form(client, "/me/profile", {**data, "profile-time_zone": " America/Chicago "})
+    ok = post_form(client, "/me/profile", {**data, "profile-time_zone": "America/Chicago"})
     assert ok.status_code == 302
     db.session.refresh(world.participant_a)
     assert world.participant_a.time_zone == "America/Chicago"
+    me = client.get("/me").get_data(as_text=True)
+    assert '<option selected value="America/Chicago">' in me
     post_form(client, "/me/profile", {**data, "profile-time_zone": ""})
     db.session.refresh(world.participant_a)
     assert world.participant_a.time_zone is None  # back to the program's
