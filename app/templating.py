@@ -1,6 +1,6 @@
 """Template helpers: full page or htmx fragment, and values every layout needs."""
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -38,7 +38,18 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def layout_context() -> dict:
         enrolment = None
+        navigation = True
         if current_user.is_authenticated and current_user.is_participant:
             enrolment = current_enrolment(current_user)
+            navigation = participant_can_navigate()
         return {"participant_enrolment": enrolment, "LANGUAGES": app.config["LANGUAGES"],
-                "app_name": discreet_app_name(enrolment)}
+                "app_name": discreet_app_name(enrolment), "show_navigation": navigation}
+
+
+def participant_can_navigate() -> bool:
+    """The bottom navigation leads somewhere only once the app is unlocked and the privacy
+    notice accepted; before that every tab would bring the person back, so it is hidden."""
+    from app.care.consent import needs_consent
+    from app.security.access import locked_by_quick_exit
+
+    return not (session.get("locked") or locked_by_quick_exit() or needs_consent(current_user))

@@ -47,3 +47,17 @@ def test_escape_twice_exits_and_locks_when_a_pin_is_set(world, db, open_page, si
     page.wait_for_url(neutral_site)
     page.goto("/today")
     assert "/unlock" in page.url
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_quick_exit_is_apart_from_the_crisis_button(world, open_page, sign_in, device):
+    """A hurried tap meant for "Need help now?" must not land on Quick exit, or the reverse."""
+    page = open_page(device)
+    sign_in(page, world.participant_a, lands_on="/today")
+    exit_box = page.get_by_role("link", name="Quick exit").bounding_box()
+    crisis_box = page.get_by_role("link", name="Need help now?").bounding_box()
+    width = page.viewport_size["width"]
+    assert exit_box["x"] + exit_box["width"] < width / 2 < crisis_box["x"]  # opposite halves
+    gap = crisis_box["x"] - (exit_box["x"] + exit_box["width"])
+    assert gap >= 48, gap  # at least a fingertip between them
+    assert exit_box["height"] >= 40 and exit_box["width"] >= 44  # still one easy tap

@@ -19,6 +19,17 @@ def test_first_sign_in_shows_the_notice_before_anything_else(client, world, make
     assert client.get("/crisis").status_code == 200
 
 
+def test_the_bottom_navigation_is_hidden_until_the_notice_is_accepted(client, world,
+                                                                      make_participant, login_as):
+    newcomer = make_participant(world.iop, consented=False)
+    login_as(newcomer)
+    for path in ("/consent", "/crisis"):
+        assert 'class="bottom-nav"' not in client.get(path).get_data(as_text=True), path
+    response = post_form(client, "/consent", {"accept": "y"})
+    assert response.status_code == 302
+    assert 'class="bottom-nav"' in client.get("/today").get_data(as_text=True)
+
+
 def test_the_box_must_be_ticked(client, world, make_participant, login_as, db):
     newcomer = make_participant(world.iop, consented=False)
     login_as(newcomer)
