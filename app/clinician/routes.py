@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user
 
+from app.auth import reset
 from app.care import break_glass, scope
 from app.care.team import participant_zone, staff_zone
 from app.checkins import review as checkin_review
@@ -53,4 +54,5 @@ def participant(participant_id: int):
         transitions=transitions,
         checkin_summary=checkin_review.summary_for(current_user, person),
         zone=participant_zone(person),
+        can_reset_password=reset.may_reset(current_user, person),
     )

@@ -7,6 +7,7 @@ from app.models.consent import Consent
 from app.models.enrolment import Enrolment, EnrolmentStatus, EnrolmentTransition, TransitionKind
 from app.models.invite import Invite
 from app.models.mfa import RecoveryCode
+from app.models.password_reset import PasswordReset
 from app.models.program import LevelOfCare, Program
 from app.models.push import (
     DeliveryOutcome,
@@ -48,6 +49,7 @@ __all__ = [
     "EnrolmentTransition",
     "Invite",
     "LevelOfCare",
+    "PasswordReset",
     "Program",
     "PushSubscription",
     "Reminder",
