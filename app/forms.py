@@ -17,14 +17,6 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def validate_time_zone(form, field) -> None:
-    """An IANA zone name such as America/New_York."""
-    if field.data not in available_timezones():
-        raise ValidationError(
-            _l("Enter a time zone name such as America/New_York (IANA format).")
-        )
-
-
 #: The IANA regions a time zone list is grouped by, in the reader's words.
 ZONE_REGIONS = {
     "America": _l("Americas"), "Europe": _l("Europe"), "Africa": _l("Africa"),
@@ -72,21 +64,32 @@ def time_zone_choices(current: str | None, empty_label: str) -> list[SelectChoic
 
 class TimeZoneField(SelectField):
     """An IANA time zone, chosen from a list grouped by region (the select's own type-ahead
-    finds a city; static/js/time-zone.js offers the browser's zone). Empty means "the default"."""
+    finds a city; static/js/time-zone.js offers the browser's zone). The empty first option
+    means "the default" (`empty_label` says which); no choice stored reads as "".
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    The list is built when the field is drawn, for the reader's language and current value.
+    """
+
+    def __init__(self, label=None, validators=None, empty_label=None, **kwargs):
         kwargs.setdefault("filters", [lambda value: value.strip() if value else value])
+        self.empty_label = empty_label or _l("Choose a time zone")
         super().__init__(label, validators, validate_choice=False, **kwargs)
+
+    @property
+    def choices(self) -> list[SelectChoice]:
+        return time_zone_choices(self.data, str(self.empty_label))
+
+    @choices.setter
+    def choices(self, value) -> None:
+        """The list is always every zone; SelectField's own assignment is ignored."""
+
+    def process_data(self, value) -> None:
+        super().process_data(value or "")
 
     def pre_validate(self, form) -> None:
         """Any IANA zone (the list, or an old alias already saved); empty means the default."""
         if self.data and self.data not in available_timezones():
             raise ValidationError(_l("Choose a time zone from the list."))
-
-    def set_choices(self, empty_label: str) -> None:
-        """Fill the list for the reader's language (call once the form has its data)."""
-        self.data = self.data or ""  # None (no zone of one's own) selects the default option
-        self.choices = time_zone_choices(self.data, empty_label)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -26,6 +26,6 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args, program_zone: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = options(current_app.config["LANGUAGES"].items())
-        self.time_zone.set_choices(str(
+        self.time_zone.empty_label = (
             _l("My program's time zone (%(zone)s)", zone=zone_name(program_zone))
-            if program_zone else _l("My program's time zone")))
+            if program_zone else _l("My program's time zone"))

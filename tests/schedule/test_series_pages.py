@@ -72,7 +72,7 @@ def test_a_custom_rule_and_an_appointment_for_one_participant(client, world, log
      "never gives a session"),
     ({"telehealth_url": "http://video.example.org/room"}, "telehealth_url",
      "Enter a secure link that starts with https://"),
-    ({"time_zone": "Mars/Olympus_Mons"}, "time_zone", "Enter a time zone name such as"),
+    ({"time_zone": "Mars/Olympus_Mons"}, "time_zone", "Choose a time zone from the list."),
     ({"repeat": "weekly", "days": []}, "days", "Choose at least one day."),
     ({"start_date": "9999-12-31"}, "start_date", "Enter a date between 2000 and 2100."),
 ])
