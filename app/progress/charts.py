@@ -115,7 +115,7 @@ def _axes(chart: Chart, first_day: date) -> None:
     step = 1 if span <= 5 else 2 if span <= 10 else 5 if span <= 30 else 10
     chart.y_ticks = [(v, _y(v, chart.low, chart.high))
                      for v in range(chart.low, chart.high + 1) if (v - chart.low) % step == 0]
-    every = {14: 7, 30: 7, 90: 30}.get(chart.days, 7)
+    every = {14: 7, 30: 10, 90: 30}.get(chart.days, 7)  # labels like "Mon, Nov 16" need room
     chart.x_ticks = [(format_day(first_day + timedelta(days=i), "short"), _x(i, chart.days))
                      for i in range(0, chart.days, every)]
 
