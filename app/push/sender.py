@@ -4,7 +4,7 @@ Our own small sender on two libraries and our HTTP client, rather than pywebpush
 `webpush()` (which mutates the claims it is given, so one push service's audience leaks into the
 next; sets no timeout; and parses the key on every call) or PyPI's `webpush` (per-call settings
 kept on the instance, the port dropped from the audience, unreadable records from 4080 bytes):
-see ../shared/PUSH.md.
+see docs/push.md ("Libraries, and what we wrote ourselves").
 
 - Body: `pywebpush.WebPusher(subscription).encode(payload)` (aes128gcm, RFC 8291; a new
   ephemeral ECDH key per message, which is the CPU floor).
