@@ -25,7 +25,8 @@ from app.auth.accounts import AccountError
 from app.database import utcnow
 from app.extensions import db, mail
 from app.models import PasswordReset, User
-from app.security import throttle
+from app.security import audit, throttle
+from app.security.audit import Action
 from app.templating import discreet_app_name
 from app.urls import external_url
 
@@ -128,6 +129,10 @@ def request_by_email(email: str, ip: str) -> None:
     if user is None or not user.is_active:
         return
     reset, token = issue(user)
+    db.session.flush()
+    # Asked by someone not signed in: no actor; the event ties the link to its account.
+    audit.record(Action.PASSWORD_RESET_EMAIL, subject=user if user.is_participant else None,
+                 target=f"password_reset:{reset.id}")
     db.session.commit()
     message = _message(user, reset_url(token))
     app = current_app._get_current_object()

@@ -88,8 +88,10 @@ def test_an_emailed_link_sets_a_new_password_once_and_ends_other_sessions(
                                         "password": NEW_PASSWORD}).status_code == 302
     again = app.test_client().get(path)
     assert again.status_code == 410 and "already been used" in visible_text(again)
-    actions = db.session.scalars(sa.select(AuditEvent.action)).all()
-    assert "auth.password_reset" in actions
+    events = {e.action: e for e in db.session.scalars(sa.select(AuditEvent))}
+    assert events["auth.password_reset_email"].actor_id is None  # asked while signed out
+    assert events["auth.password_reset_email"].subject_participant_id == world.participant_a.id
+    assert events["auth.password_reset"].actor_id == world.participant_a.id
 
 
 def test_the_answer_is_the_same_for_an_unknown_address_and_nothing_is_sent(
