@@ -4,8 +4,10 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user
 
+from app.auth import reset
 from app.care import break_glass, memberships, scope
 from app.care.staff_view import care_history
+from app.care.team import participant_zone, staff_zone
 from app.checkins import review as checkin_review
 from app.clinician import bp
 from app.extensions import db
@@ -37,7 +39,8 @@ def home():
     return render_template("clinician/home.html", programs=programs, enrolments=enrolments,
                            handover=handover, handover_days=scope.handover_days(),
                            grants=grants, team_changes=memberships.recent_changes(program_ids),
-                           open_alerts=safety.open_alerts_for_staff(current_user))
+                           open_alerts=safety.open_alerts_for_staff(current_user),
+                           zone=staff_zone(current_user))
 
 
 @bp.route("/participants/<int:participant_id>")
@@ -54,4 +57,6 @@ def participant(participant_id: int):
         enrolments=history.enrolments, transitions=history.transitions, grants=history.grants,
         checkin_summary=checkin_review.summary_for(current_user, person),
         **skills_pages.staff_participant_context(current_user, person),
+        zone=participant_zone(person),
+        can_reset_password=reset.may_reset(current_user, person),
     )
