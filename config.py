@@ -116,6 +116,23 @@ class Config:
     # --- The installed app (app/offline; docs/offline.md) ---
     #: Seconds a page waits for a weak signal before the phone shows its saved copy instead.
     OFFLINE_SLOW_PAGE_SECONDS = float(os.environ.get("OFFLINE_SLOW_PAGE_SECONDS", "8"))
+    # --- Password recovery by e-mail (app/auth/reset.py; README, Configuration) ---
+    #: The SMTP server (Flask-Mailman). Unset: no e-mail; people ask their care team instead.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1").lower() in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "")
+    MAIL_TIMEOUT = 10
+    #: How long links last: sent by e-mail, and handed over by a clinician or admin.
+    PASSWORD_RESET_EMAIL_LIFETIME = timedelta(minutes=30)
+    PASSWORD_RESET_STAFF_LIFETIME = timedelta(hours=24)
+    #: Reset e-mails asked for per address and per IP address within PASSWORD_RESET_WINDOW.
+    PASSWORD_RESET_REQUESTS_PER_ADDRESS = 3
+    PASSWORD_RESET_REQUESTS_PER_IP = 20
+    PASSWORD_RESET_WINDOW = "hour"  # noqa: S105 - a time window, not a password
 
     @classmethod
     def secret_key(cls) -> str | None:
@@ -143,6 +160,9 @@ class TestingConfig(DevelopmentConfig):
 
     ENV_NAME = "testing"
     TESTING = True
+    #: No mail unless a test starts its own SMTP server (tests/auth/smtp_server.py).
+    MAIL_SERVER = ""
+    MAIL_USE_TLS = False
     RATELIMIT_STORAGE_URI = "memory://"
     ARGON2_MEMORY_KIB = 1024
     ARGON2_TIME_COST = 1

@@ -58,7 +58,7 @@ def create_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from app import database, errors, formatting, i18n, logging_setup, templating
-    from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+    from app.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     database.init_app(app)
@@ -76,6 +76,7 @@ def create_app(
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     formatting.init_app(app)

@@ -48,6 +48,8 @@ def test_demo_seed_is_idempotent_and_lists_the_logins(runner, db):
     for email in ("admin@example.org", "clinician@example.org", "alex@example.org",
                   "sam@example.org", "trellis-demo-password"):
         assert email in first.output
+    # the venv's Python, as the README has it: a bare `python` has no pyotp outside the venv
+    assert '.venv/bin/python -c "import pyotp; print(pyotp.TOTP(' in first.output
     counts = lambda: tuple(db.session.scalar(sa.select(sa.func.count()).select_from(m))  # noqa: E731
                            for m in (User, Program, Enrolment))
     before = counts()

@@ -55,3 +55,12 @@ class EnrolSecondFactorForm(FlaskForm):
 
 class JoinProgramForm(FlaskForm):
     """Someone who already has an account accepts an invite to another program."""
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email.")),
+                                                Length(max=254)])
+
+
+class IssueResetForm(FlaskForm):
+    """Staff: confirm giving someone a reset link (a button; CSRF only)."""

@@ -2,6 +2,7 @@
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth import bp, mfa
@@ -35,8 +36,9 @@ def mfa_verify():
         code = form.code.data.strip()
         if retry_at is not None:
             minutes = max(1, round((retry_at - utcnow()).total_seconds() / 60))
-            form.code.errors.append(_("Too many wrong codes. Try again in %(minutes)d minutes.",
-                                      minutes=minutes))
+            form.code.errors.append(ngettext("Too many wrong codes. Try again in %(num)d minute.",
+                                             "Too many wrong codes. Try again in %(num)d minutes.",
+                                             minutes))
             status = 429
         elif mfa.verify(user, code) or (len(code) > 8 and mfa.use_recovery_code(user, code)):
             used_recovery = len(code) > 8

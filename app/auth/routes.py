@@ -20,16 +20,15 @@ from app.security.sessions import end_session, mfa_verified, start_session
 
 
 def _retry_message(retry_at) -> str:
+    """How long to wait, in words. No clock time: before sign-in the person's zone is unknown,
+    and a UTC time would be a third format to read."""
     seconds = max(1, math.ceil((retry_at - utcnow()).total_seconds()))
-    at = retry_at.strftime("%H:%M:%S")
     if seconds < 60:
-        return ngettext("Too many attempts. Please try again in %(num)d second (at %(time)s "
-                        "UTC).", "Too many attempts. Please try again in %(num)d seconds (at "
-                        "%(time)s UTC).", seconds, time=at)
-    minutes = math.ceil(seconds / 60)
-    return ngettext("Too many attempts. Please try again in %(num)d minute (at %(time)s UTC).",
-                    "Too many attempts. Please try again in %(num)d minutes (at %(time)s UTC).",
-                    minutes, time=at)
+        return ngettext("Too many attempts. Please try again in %(num)d second.",
+                        "Too many attempts. Please try again in %(num)d seconds.", seconds)
+    return ngettext("Too many attempts. Please try again in %(num)d minute.",
+                    "Too many attempts. Please try again in %(num)d minutes.",
+                    math.ceil(seconds / 60))
 
 
 @bp.route("/signin", methods=["GET", "POST"])

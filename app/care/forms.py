@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from app.forms import MultiCheckboxField, options, validate_time_zone
+from app.forms import MultiCheckboxField, TimeZoneField, options
 from app.models import LevelOfCare
 
 _PHONE = re.compile(r"^\+?[\d\s().-]{3,30}$")
@@ -39,11 +39,11 @@ class ProgramForm(FlaskForm):
         choices=options([(LevelOfCare.IOP.value, _l("Intensive outpatient (IOP)")),
                  (LevelOfCare.PHP.value, _l("Partial hospitalization (PHP)"))]),
     )
-    time_zone = StringField(
+    time_zone = TimeZoneField(
         _l("Time zone"),
         default="America/New_York",
-        validators=[DataRequired(_l("Enter a time zone.")), validate_time_zone],
-        description=_l("IANA name, e.g. America/New_York or America/Los_Angeles."),
+        validators=[DataRequired(_l("Choose a time zone."))],
+        description=_l("Sessions, check-in days and reminders follow it."),
     )
     phone = StringField(
         _l("Program phone"), validators=[Optional(), Length(max=32), validate_phone],

@@ -175,6 +175,13 @@ def recent(participant: User, since: datetime,
     return list(db.session.scalars(query.order_by(Checkin.occurred_at.desc(), Checkin.id.desc())))
 
 
+def has_checked_in(participant: User) -> bool:
+    """Whether the participant has ever saved a check-in (deleted ones left out)."""
+    return db.session.scalar(
+        sa.select(sa.literal(True)).where(Checkin.participant_id == participant.id,
+                                          Checkin.deleted_at.is_(None)).limit(1)) is not None
+
+
 # --- loading ---------------------------------------------------------------------------------
 
 def get_own_checkin(participant: User, checkin_id: int) -> Checkin:

@@ -8,6 +8,7 @@ from app.models.enrolment import Enrolment, EnrolmentStatus, EnrolmentTransition
 from app.models.invite import Invite
 from app.models.membership import ProgramMembershipChange
 from app.models.mfa import RecoveryCode
+from app.models.password_reset import PasswordReset
 from app.models.program import LevelOfCare, Program
 from app.models.push import (
     DeliveryOutcome,
@@ -67,6 +68,7 @@ __all__ = [
     "EnrolmentTransition",
     "Invite",
     "LevelOfCare",
+    "PasswordReset",
     "Program",
     "ProgramMembershipChange",
     "PushSubscription",

@@ -2,6 +2,7 @@
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.care import consent
@@ -63,7 +64,8 @@ def unlock():
             flash(_("That PIN was wrong too many times. Please sign in with your password."),
                   "info")
             return redirect(url_for("auth.login"))
-        form.pin.errors.append(_("That PIN is not right. %(n)d tries left.", n=left))
+        form.pin.errors.append(ngettext("That PIN is not right. %(num)d try left.",
+                                          "That PIN is not right. %(num)d tries left.", left))
     return render_template("participant/unlock.html", form=form), (400 if form.errors else 200)
 
 

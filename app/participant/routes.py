@@ -7,6 +7,8 @@ from flask_login import current_user
 from app.auth import accounts
 from app.auth.forms import ChangePasswordForm
 from app.care.enrolments import enrolment_history
+from app.care.team import participant_zone
+from app.checkins import today as checkins_today
 from app.extensions import db
 from app.participant import bp
 from app.participant.forms import ContactForm, ProfileForm
@@ -23,11 +25,12 @@ from app.templating import render, wants_fragment
 
 @bp.route("/today")
 def today():
-    """Home: the next session, the rest of today, and the quickest ways to help."""
+    """Home: the next session, the rest of today, the daily check-in, and ways to help."""
     return render_template("participant/today.html",
                            due_scales=scale_service.due_scales(current_user),
                            **schedule_pages.today_context(current_user),
                            **skills_pages.today_context(current_user),
+                           **checkins_today.today_context(current_user),
                            **review_notes.today_context(current_user))
 
 
@@ -41,8 +44,13 @@ def schedule():
 @bp.route("/me")
 def me():
     """Profile: name, language, password, sign out; and the participant's enrolment history."""
-    return _me_page(ProfileForm(obj=current_user, prefix="profile"),
-                    ChangePasswordForm(prefix="password"))
+    return _me_page(_profile_form(obj=current_user), ChangePasswordForm(prefix="password"))
+
+
+def _profile_form(**kwargs) -> ProfileForm:
+    """The profile form; its time zone list offers "my program's zone" by name."""
+    return ProfileForm(prefix="profile", program_zone=schedule_pages.program_zone(current_user),
+                       **kwargs)
 
 
 @bp.route("/me/contact", methods=["POST"])
@@ -51,7 +59,7 @@ def update_contact():
     form = ContactForm(prefix="contact")
     if not form.validate_on_submit():
         page = render("participant/me.html", "participant/_contact_form.html",
-                      profile=ProfileForm(obj=current_user, prefix="profile"),
+                      profile=_profile_form(obj=current_user),
                       password_form=ChangePasswordForm(prefix="password"), contact=form,
                       **_me_context())
         return page, 400
@@ -69,6 +77,7 @@ def _me_context() -> dict:
     return {
         "history": enrolment_history(current_user.id),
         "staff_views": audit.staff_views_of(current_user.id),
+        "zone": participant_zone(current_user),
     }
 
 
@@ -89,7 +98,7 @@ def _me_page(profile, password_form, status=200):
 @bp.route("/me/profile", methods=["POST"])
 def update_profile():
     """Save name, language and time zone; htmx gets the profile card back, others the whole page."""
-    profile = ProfileForm(prefix="profile")
+    profile = _profile_form()
     if not profile.validate_on_submit():
         page = render("participant/me.html", "participant/_profile_form.html", profile=profile,
                       password_form=ChangePasswordForm(prefix="password"),
@@ -111,7 +120,7 @@ def update_profile():
 @bp.route("/me/password", methods=["POST"])
 def change_password():
     """Change password; every other session of this person ends."""
-    profile = ProfileForm(obj=current_user, prefix="profile")
+    profile = _profile_form(obj=current_user)
     form = ChangePasswordForm(prefix="password")
     if form.validate_on_submit():
         user = current_user._get_current_object()

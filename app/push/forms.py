@@ -1,13 +1,16 @@
 """Reminder choices on Me → Reminders."""
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TimeField
 from wtforms.validators import InputRequired, Optional
 
+from app.formatting import format_clock
 from app.forms import MultiCheckboxField, options
 from app.push.kinds import KINDS, participant_detail_kinds
 from app.push.preferences import in_quiet_hours
+from app.push.triggers import EVENING_BEFORE_AT
 
 _TIME = _l("Enter a time such as 18:00.")
 
@@ -21,7 +24,8 @@ class PreferencesForm(FlaskForm):
                          ("30", _l("30 minutes before")), ("60", _l("1 hour before")),
                          ("120", _l("2 hours before"))]),
         default="60")
-    session_evening_before = BooleanField(_l("Also the evening before (at 19:00)"))
+    session_evening_before = BooleanField(_l("Also the evening before (at %(time)s)",
+                                             time=LazyString(format_clock, EVENING_BEFORE_AT)))
     session_changes = BooleanField(_l("When a session is cancelled or moved"), default=True)
     checkin_on = BooleanField(_l("Daily check-in reminder"), default=True)
     checkin_time = TimeField(_l("Check-in reminder time"), format="%H:%M",

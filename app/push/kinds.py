@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from py_vapid.utils import b64urlencode
 
+from app.formatting import format_clock, format_day
 from app.push import triggers
 
 #: The lock-screen text when the person has not chosen details (docs/clinical.md, Tone).
@@ -79,24 +79,31 @@ def _what(context: dict, capital: bool = True) -> str:
 def _day(context: dict) -> str:
     from datetime import date
 
-    return format_date(date.fromisoformat(context["day"]), "EEE d MMM")
+    return format_day(date.fromisoformat(context["day"]), "short")
+
+
+def _time(context: dict) -> str:
+    """The session's local wall-clock time ("at" is stored as HH:MM) in the reader's style."""
+    from datetime import time
+
+    return format_clock(time.fromisoformat(context["at"]))
 
 
 def _session_text(context: dict) -> str:
-    return _("%(what)s at %(time)s — tap to see", what=_what(context), time=context["at"])
+    return _("%(what)s at %(time)s — tap to see", what=_what(context), time=_time(context))
 
 
 def _evening_text(context: dict) -> str:
     return _("Tomorrow: %(what)s at %(time)s — tap to see", what=_what(context, False),
-             time=context["at"])
+             time=_time(context))
 
 
 def _change_text(context: dict) -> str:
     if context.get("change") == "cancelled":
         return _("%(what)s on %(day)s at %(time)s is cancelled — tap to see",
-                 what=_what(context), day=_day(context), time=context["at"])
+                 what=_what(context), day=_day(context), time=_time(context))
     return _("%(what)s on %(day)s has moved to %(time)s — tap to see",
-             what=_what(context), day=_day(context), time=context["at"])
+             what=_what(context), day=_day(context), time=_time(context))
 
 
 def _by_occurrence(user_id: int, context: dict, _key: str) -> str:

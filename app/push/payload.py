@@ -43,12 +43,14 @@ def device_serializer() -> URLSafeTimedSerializer:
 def texts(kind: Kind, context: dict, detailed: bool, language: str) -> tuple[str, list]:
     """The body and action titles for a kind, in the person's language."""
     with force_locale(language or "en"):
-        from flask_babel import gettext as _
+        from flask_babel import ngettext
 
         body = kind.detailed(context) if detailed else str(kind.discreet)
         actions = []
         if kind.snooze:
-            actions = [(f"snooze-{m}", _("Remind me in %(n)s min", n=m)) for m in SNOOZE_MINUTES]
+            actions = [(f"snooze-{m}", ngettext("Remind me in %(num)s min",
+                                                "Remind me in %(num)s min", m))
+                       for m in SNOOZE_MINUTES]
         return str(body), actions
 
 

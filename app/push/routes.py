@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.care.team import participant_zone
@@ -187,5 +188,6 @@ def snooze():
         flash(_("There is no check-in reminder to snooze right now."), "error")
         return redirect(url_for("push.reminders")), 303
     db.session.commit()
-    flash(_("We will remind you again in %(n)s minutes.", n=int(minutes)), "success")
+    flash(ngettext("We will remind you again in %(num)s minute.",
+                   "We will remind you again in %(num)s minutes.", int(minutes)), "success")
     return redirect(url_for("push.reminders"))

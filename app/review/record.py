@@ -15,6 +15,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import Checkin, Enrolment, ScaleResponse, User
 from app.progress import charts as progress
+from app.progress import summaries
 from app.review import flags as review_flags
 from app.review import timeline
 from app.review.caseload import context_for
@@ -81,10 +82,12 @@ def charts(participant: User, access: CareAccess, span: Range, zone: str, now: d
     item_charts, counts = progress.item_charts(participant, keys, span.days, zone, now,
                                                rows=rows)
     condition = access.records(ScaleResponse.program_id, ScaleResponse.submitted_at)
-    scale_charts = [(SCALES[k], progress.scale_chart(participant, SCALES[k], span.days, zone,
-                                                     now, condition=condition))
-                    for k in CHARTED_SCALES]
-    return item_charts, scale_charts, counts
+    scale_charts = []
+    for key in CHARTED_SCALES:
+        chart = progress.scale_chart(participant, SCALES[key], span.days, zone, now,
+                                     condition=condition)
+        scale_charts.append((SCALES[key], chart, summaries.scale_summary(chart, SCALES[key])))
+    return [(c, summaries.item_summary(c)) for c in item_charts], scale_charts, counts
 
 
 def flags_for(staff: User, participant: User, now: datetime) -> list:

@@ -9,12 +9,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.auth import reset
 from app.care import scope
 from app.care.staff_view import care_history
 from app.checkins.items import MOOD_LABELS
 from app.database import utcnow
 from app.extensions import db
 from app.participant.forms import ContactForm
+from app.progress import summaries
 from app.review import bp, notes, record
 from app.review.alerts import history_for_staff
 from app.review.forms import MessageForm, NoteForm
@@ -40,6 +42,7 @@ def _record_page(person, status=200, note_form=None, message_form=None, contact_
         "review/participant.html", person=person, access=access, zone=zone, span=span,
         ranges=record.RANGES, range_labels=record.RANGE_LABELS, view=view, now=now,
         charts=item_charts, scale_charts=scale_charts, counts=counts, mood_labels=MOOD_LABELS,
+        legend=summaries.line_legend,
         hits=record.flags_for(current_user, person, now),
         entries=record.timeline_for(current_user, person, access, span, zone),
         written=record.written_for(current_user, person, access, zone, now),
@@ -48,6 +51,7 @@ def _record_page(person, status=200, note_form=None, message_form=None, contact_
         plan=safety_plans.plan_for(person), plan_sections=safety_plans.SECTIONS,
         enrolments=history.enrolments, transitions=history.transitions, grants=history.grants,
         **skills_pages.staff_participant_context(current_user, person),
+        can_reset_password=reset.may_reset(current_user, person),
         unreviewed=counts_by_participant(current_user, [person.id], now).get(person.id, 0),
         note_form=note_form or NoteForm(prefix="note", formdata=None),
         message_form=message_form or MessageForm(prefix="message", formdata=None),

@@ -299,7 +299,13 @@ def group_of(staff: User, alert: SafetyAlert) -> AlertGroup:
         query = query.where(SafetyAlert.scale_response_id == alert.scale_response_id)
     else:
         query = query.where(SafetyAlert.id == alert.id)
-    return group(list(db.session.scalars(query)))[0]
+    found = list(db.session.scalars(query))
+    if alert.id not in {a.id for a in found}:
+        # The caller may act on this alert (an open one stays with its program) even when the
+        # participant's records have moved on: the card shows at least the alert itself.
+        db.session.refresh(alert)
+        found.append(alert)
+    return group(found)[0]
 
 
 def acknowledge_group(card: AlertGroup, staff: User, action_taken: str,

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.care import scope
+from app.care.team import participant_zone
 from app.database import utcnow
 from app.extensions import db
 from app.safety import alerts as safety
@@ -87,4 +88,5 @@ def participant_plan(participant_id: int):
         audit.record_view(person, target="safety_plan")  # commits the view event
     status = 400 if form.errors or form.form_errors else 200
     return render_template("safety/staff/plan.html", person=person, form=form, access=access,
-                           sections=SECTIONS, plan=safety_plans.plan_for(person)), status
+                           sections=SECTIONS, plan=safety_plans.plan_for(person),
+                           zone=participant_zone(person)), status

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.care.scope import caseload_enrolments, records_for_staff
+from app.care.scope import caseload_enrolments, readable_periods, records_for_staff
 from app.database import utcnow
 from app.extensions import db
 from app.models import (
@@ -90,13 +90,16 @@ def prep_for(staff: User, occurrence: Occurrence, participant_ids: list[int],
     return summaries
 
 
-def untaken(program_ids: list[int], now: datetime | None = None,
+def untaken(staff: User, program_ids: list[int], now: datetime | None = None,
             days: int = UNTAKEN_DAYS) -> list[Occurrence]:
     """Past sessions (not cancelled) of these programs with no attendance recorded, newest
-    first."""
+    first; an appointment only while the staff member may read its participant's enrolment."""
     now = now or utcnow()
+    readable = {(pid, period.program_id) for pid, period in readable_periods(staff)}
     past = [o for o in program_occurrences(program_ids, now - timedelta(days=days), now)
-            if o.has_ended(now) and not o.is_cancelled]
+            if o.has_ended(now) and not o.is_cancelled
+            and (o.series.participant_id is None
+                 or (o.series.participant_id, o.series.program_id) in readable)]
     record_ids = [o.record.id for o in past if o.record is not None]
     taken = set()
     if record_ids:

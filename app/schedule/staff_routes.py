@@ -85,6 +85,7 @@ def overview():
     ]
     occurrences.sort(key=lambda o: (o.start_at, o.series.title))
     notices = _notice_counts(occurrences, worked)
+    marked = _marked_counts(occurrences, worked)
     series = db.session.scalars(
         sa.select(SessionSeries).options(sa.orm.joinedload(SessionSeries.program),
                                          sa.orm.joinedload(SessionSeries.participant))
@@ -96,7 +97,8 @@ def overview():
         .order_by(SessionSeries.title, SessionSeries.id)).all()
     return render_template(
         "schedule/staff/overview.html", occurrences=occurrences, series_list=series,
-        monday=monday, notices=notices, worked=worked, untaken=prep.untaken(sorted(worked)),
+        monday=monday, notices=notices, marked=marked, worked=worked, now=utcnow(),
+        untaken=prep.untaken(current_user, sorted(worked)),
         previous_week=monday - timedelta(weeks=1), next_week=monday + timedelta(weeks=1))
 
 
@@ -117,6 +119,18 @@ def _notice_counts(occurrences: list[Occurrence], worked: set[int]) -> dict[int,
     return dict(db.session.execute(
         sa.select(Attendance.occurrence_id, sa.func.count())
         .where(Attendance.occurrence_id.in_(ids), Attendance.notice.is_not(None))
+        .group_by(Attendance.occurrence_id)).all())
+
+
+def _marked_counts(occurrences: list[Occurrence], worked: set[int]) -> dict[int, int]:
+    """How many participants' attendance is marked, per occurrence the reader works in."""
+    ids = [o.record.id for o in occurrences
+           if o.record is not None and o.series.program_id in worked]
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(Attendance.occurrence_id, sa.func.count())
+        .where(Attendance.occurrence_id.in_(ids), Attendance.status.is_not(None))
         .group_by(Attendance.occurrence_id)).all())
 
 

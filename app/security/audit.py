@@ -29,6 +29,9 @@ class Action(enum.StrEnum):
     SIGN_OUT = "auth.sign_out"
     SESSION_TIMEOUT = "auth.session_timeout"
     PASSWORD_CHANGE = "auth.password_change"  # noqa: S105 - an event code
+    PASSWORD_RESET = "auth.password_reset"  # noqa: S105 - a link was used to set a password
+    PASSWORD_RESET_ISSUE = "auth.password_reset_issue"  # noqa: S105 - staff issued a link
+    PASSWORD_RESET_EMAIL = "auth.password_reset_email"  # noqa: S105 - a link was e-mailed
     MFA_ENROL = "mfa.enrol"
     MFA_VERIFY = "mfa.verify"
     MFA_FAILED = "mfa.failed"

@@ -1,4 +1,5 @@
-"""Throttling of failed sign-ins without locking the person out, and of second steps.
+"""Throttling of failed sign-ins without locking the person out, of second steps, and of
+password reset e-mails (`reset_request_allowed`: per address and per IP address).
 
 Sign-in (the policy is written up in docs/security.md, "Sign-in throttling"):
 
@@ -132,3 +133,22 @@ def second_step_failed(kind: str, user_id: int) -> int:
 def second_step_passed(kind: str, user_id: int) -> None:
     """Forget failures after a success."""
     limiter.limiter.clear(_step_limit(), f"{kind}:{user_id}")
+
+
+def _reset_limits() -> list[tuple[str, object]]:
+    cfg = current_app.config
+    window = cfg["PASSWORD_RESET_WINDOW"]
+    return [
+        ("address", parse(f"{cfg['PASSWORD_RESET_REQUESTS_PER_ADDRESS']}/{window}")),
+        ("ip", parse(f"{cfg['PASSWORD_RESET_REQUESTS_PER_IP']}/{window}")),
+    ]
+
+
+def reset_request_allowed(email: str, ip: str) -> bool:
+    """Count a password reset e-mail asked for; False once the address or the IP address has
+    asked too often in the window (the page answers the same either way)."""
+    keys = {"address": f"reset-address:{email.lower()}", "ip": f"reset-ip:{ip}"}
+    allowed = True
+    for name, item in _reset_limits():
+        allowed = limiter.limiter.hit(item, keys[name]) and allowed
+    return allowed

@@ -8,7 +8,6 @@ from app.security.request_body import accepts_json
 from app.skills import api_bp as bp
 from app.skills import practices
 
-
 #: A practice is a few hundred bytes; the note is the longest part.
 MAX_BODY = 16 * 1024
 

@@ -125,8 +125,8 @@ def test_every_kind_discreet_and_detailed_carries_no_phi(
                 assert note["body"] != "You have a reminder" or kind == "test"
     detailed_bodies = {kind: messages[0]["notification"]["body"]
                        for (who, kind), messages in sent.items() if who == detailed.id}
-    assert detailed_bodies["session"] in ("Group at 10:00 — tap to see",
-                                          "Appointment at 15:00 — tap to see")
+    assert detailed_bodies["session"] in ("Group at 10:00\u202fAM — tap to see",
+                                          "Appointment at 3:00\u202fPM — tap to see")
     assert "cancelled" in detailed_bodies["session_change"]
     assert sent[(primary.id, "safety_alert")][0]["notification"]["body"] == (
         "A safety alert needs attention — tap to see")

@@ -92,7 +92,7 @@ def test_past_sessions_without_attendance_are_listed(client, app, world, make_se
                     AttendanceStatus.ABSENT, world.clinician_a)
     db.session.commit()
     with app.test_request_context():
-        missing = prep.untaken([world.iop.id])
+        missing = prep.untaken(world.clinician_a, [world.iop.id])
     assert [o.key for o in missing] == [o.key for o in reversed(past[:-1])]
     login_as(world.clinician_a)
     page = page_text(client.get("/clinician/sessions/"))
