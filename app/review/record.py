@@ -106,6 +106,20 @@ def timeline_for(staff: User, participant: User, access: CareAccess, span: Range
                                                    span.end, zone))
 
 
+#: Scores listed per scale on the record (newest first).
+SCORES_SHOWN = 12
+
+
+def score_histories(participant: User, access: CareAccess) -> list[tuple]:
+    """Each scale's latest scores with their change, of what the staff member may read."""
+    from app.scales import service as scale_responses
+
+    seen = access.records(ScaleResponse.program_id, ScaleResponse.submitted_at)
+    histories = [(scale, scale_responses.history(participant.id, scale, limit=SCORES_SHOWN,
+                                                 where=seen)) for scale in SCALES.values()]
+    return [(scale, rows) for scale, rows in histories if rows]
+
+
 #: Notes and messages listed in their own section of the record.
 WRITTEN_LIMIT = 10
 

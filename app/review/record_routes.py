@@ -46,6 +46,7 @@ def _record_page(person, status=200, note_form=None, message_form=None, contact_
         hits=record.flags_for(current_user, person, now),
         entries=record.timeline_for(current_user, person, access, span, zone),
         written=record.written_for(current_user, person, access, zone, now),
+        score_histories=record.score_histories(person, access),
         alert_cards=open_cards,
         past_alerts=history_for_staff(current_user, participant_id=person.id, limit=50),
         plan=safety_plans.plan_for(person), plan_sections=safety_plans.SECTIONS,

@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.care import break_glass, memberships, scope
-from app.care.team import participant_zone
+from app.care.team import participant_zone, staff_zone
 from app.database import utcnow
 from app.extensions import db
 from app.models import LevelOfCare
@@ -37,7 +37,7 @@ def caseload():
         flags=review_flags.ordered(), now=now,
         alert_cards=safety.open_groups_for_staff(current_user),
         handover=handover, handover_days=scope.handover_days(),
-        team_changes=memberships.recent_changes(program_ids),
+        team_changes=memberships.recent_changes(program_ids), zone=staff_zone(current_user),
         grants=[g for g in break_glass.grants_in_programs(program_ids)
                 if g.participant_id in visible])
     # After rendering: committing first would expire what the page reads.

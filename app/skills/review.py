@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.formatting import format_day
 from app.models import Program, SkillHomework, SkillPractice, SkillVersion, User
 from app.skills.homework import window
 
@@ -96,7 +97,8 @@ def homework_entries(query) -> list:
     return [Entry(h.created_at, "homework", str(_l("Homework assigned: %(skill)s",
                                                     skill=names.get(h.skill_id, "?"))),
                   [str(_l("%(target)s times, %(start)s to %(end)s", target=h.target_count,
-                          start=h.starts_on.isoformat(), end=h.due_on.isoformat()))]
+                          start=format_day(h.starts_on, "short"),
+                          end=format_day(h.due_on, "short")))]
                   + ([str(_l("ended early"))] if h.ended_at else []), h.note)
             for h in items]
 

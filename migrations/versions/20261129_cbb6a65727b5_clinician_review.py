@@ -2,7 +2,7 @@
 fields, alert acknowledgement actions, and the indexes the caseload needs
 
 Revision ID: cbb6a65727b5
-Revises: 8f40396d2674
+Revises: a0ef394b3479
 Create Date: 2026-11-29 06:21:51.226861
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'cbb6a65727b5'
-down_revision = '8f40396d2674'
+down_revision = 'a0ef394b3479'
 branch_labels = None
 depends_on = None
 
