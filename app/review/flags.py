@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_ngettext, ngettext
 
 from app.care.scope import records_for_staff
 from app.database import utcnow
@@ -223,8 +223,9 @@ def low_mood(ctx: FlagContext) -> dict[int, str]:
             sa.select(ranked.c.participant_id, ranked.c.mood)
             .where(ranked.c.rn <= LOW_MOOD_RUN)):
         moods[participant_id].append(mood)
-    return {participant_id: str(_l("Mood %(moods)s on the last %(run)s check-ins",
-                                   moods=", ".join(map(str, values)), run=LOW_MOOD_RUN))
+    return {participant_id: ngettext("Mood %(moods)s on the last %(num)s check-in",
+                                     "Mood %(moods)s on the last %(num)s check-ins",
+                                     LOW_MOOD_RUN, moods=", ".join(map(str, values)))
             for participant_id, values in moods.items()
             if len(values) == LOW_MOOD_RUN and max(values) <= LOW_MOOD_MAX}
 
@@ -300,7 +301,8 @@ def missed_sessions(ctx: FlagContext) -> dict[int, str]:
             .where(ranked.c.rn <= MISSED_RUN)):
         marks[participant_id].append(status)
     absent = {AttendanceStatus.ABSENT, AttendanceStatus.ABSENT.value}
-    return {participant_id: str(_l("Absent from the last %(run)s sessions", run=MISSED_RUN))
+    return {participant_id: ngettext("Absent from the last %(num)s session",
+                                     "Absent from the last %(num)s sessions", MISSED_RUN)
             for participant_id, statuses in marks.items()
             if len(statuses) == MISSED_RUN and all(s in absent for s in statuses)}
 
@@ -308,20 +310,31 @@ def missed_sessions(ctx: FlagContext) -> dict[int, str]:
 register(Flag("open_alert", _l("Open safety alert"), "alert", 0,
               _l("An unacknowledged safety alert."), open_alerts))
 register(Flag("phq9", _l("PHQ-9 high or rising"), "trend-up", 10,
-              _l("Latest PHQ-9 (within %(days)s days) at %(severe)s or more, or up %(rise)s "
-                 "points or more since the one before.", days=SCALE_CURRENT_DAYS,
-                 severe=PHQ9_SEVERE, rise=PHQ9_RISE), phq9))
+              lazy_ngettext("Latest PHQ-9 at %(severe)s or more, or up by %(rise)s or more "
+                            "since the one before (scores of the last %(num)s day).",
+                            "Latest PHQ-9 at %(severe)s or more, or up by %(rise)s or more "
+                            "since the one before (scores of the last %(num)s days).",
+                            SCALE_CURRENT_DAYS, severe=PHQ9_SEVERE, rise=PHQ9_RISE), phq9))
 register(Flag("low_mood", _l("Low mood"), "mood-low", 20,
-              _l("Mood %(max)s or lower on the last %(run)s check-ins in a row.",
-                 max=LOW_MOOD_MAX, run=LOW_MOOD_RUN), low_mood))
+              lazy_ngettext("Mood %(max)s or lower on the last %(num)s check-in in a row.",
+                            "Mood %(max)s or lower on the last %(num)s check-ins in a row.",
+                            LOW_MOOD_RUN, max=LOW_MOOD_MAX), low_mood))
 register(Flag("craving_use", _l("Craving or use"), "flame", 30,
-              _l("Craving %(craving)s or more, or reported use, in the last %(days)s days.",
-                 craving=CRAVING_HIGH, days=USE_LOOKBACK_DAYS), craving_or_use))
+              lazy_ngettext("Craving %(craving)s or more, or reported use, in the last "
+                            "%(num)s day.",
+                            "Craving %(craving)s or more, or reported use, in the last "
+                            "%(num)s days.", USE_LOOKBACK_DAYS, craving=CRAVING_HIGH),
+              craving_or_use))
 register(Flag("gad7", _l("GAD-7 severe"), "trend-up", 40,
-              _l("Latest GAD-7 (within %(days)s days) at %(severe)s or more.",
-                 days=SCALE_CURRENT_DAYS, severe=GAD7_SEVERE), gad7))
+              lazy_ngettext("Latest GAD-7 at %(severe)s or more (scores of the last %(num)s "
+                            "day).",
+                            "Latest GAD-7 at %(severe)s or more (scores of the last %(num)s "
+                            "days).", SCALE_CURRENT_DAYS, severe=GAD7_SEVERE), gad7))
 register(Flag("no_checkin", _l("No recent check-in"), "clock", 50,
-              _l("No check-in for %(days)s days or more.", days=NO_CHECKIN_DAYS), no_checkin))
+              lazy_ngettext("No check-in for %(num)s day or more.",
+                            "No check-in for %(num)s days or more.", NO_CHECKIN_DAYS),
+              no_checkin))
 register(Flag("missed_sessions", _l("Missed sessions"), "calendar-x", 60,
-              _l("Absent from the last %(run)s recorded sessions in a row.", run=MISSED_RUN),
-              missed_sessions))
+              lazy_ngettext("Absent from the last %(num)s recorded session in a row.",
+                            "Absent from the last %(num)s recorded sessions in a row.",
+                            MISSED_RUN), missed_sessions))

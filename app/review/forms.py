@@ -1,6 +1,7 @@
 """Forms of the review pages: notes, messages, exports."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -11,8 +12,9 @@ from app.review.notes import MESSAGE_MAX, NOTE_MAX
 def _text(label, maximum, description=None) -> TextAreaField:
     return TextAreaField(label, description=description, validators=[
         DataRequired(_l("Write something first.")),
-        Length(max=maximum, message=_l("Keep it to %(max)s characters or fewer.",
-                                       max=f"{maximum:,}"))])
+        Length(max=maximum, message=lazy_ngettext(
+            "Keep it to %(num)s character or fewer.", "Keep it to %(num)s characters or fewer.",
+            maximum))])
 
 
 class NoteForm(FlaskForm):

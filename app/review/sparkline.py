@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 DAYS = 14
@@ -29,7 +28,8 @@ class Sparkline:
     def text(self) -> str:
         """What the sparkline shows, for screen readers and anyone who prefers words."""
         if not self.points:
-            return str(_l("Mood: no answers in the last %(days)s days.", days=self.days))
+            return ngettext("Mood: no answers in the last %(num)s day.",
+                            "Mood: no answers in the last %(num)s days.", self.days)
         values = [p[2] for p in self.points]
         return ngettext(
             "Mood, last %(days)s days: answered on %(num)s day; lowest %(low)s, latest "

@@ -115,7 +115,7 @@ def _checkin_details(c: Checkin) -> list[str]:
     if c.craving is not None:
         parts.append(str(_l("craving %(value)s/10", value=c.craving)))
     if c.sleep_hours is not None:
-        parts.append(str(_l("slept %(hours)s h", hours=f"{c.sleep_hours:g}")))
+        parts.append(str(_l("hours slept: %(hours)s", hours=f"{c.sleep_hours:g}")))
     if c.used_substances is True:
         parts.append(str(_l("reported use")))
     if c.took_medications is False:

@@ -37,7 +37,8 @@ def _weekly(parts: dict, interval: int) -> str | None:
         return _("Every %(days)s", days=_day_names(days))
     if interval == 2:
         return _("Every other week on %(days)s", days=_day_names(days))
-    return _("Every %(num)s weeks on %(days)s", num=interval, days=_day_names(days))
+    return ngettext("Every %(num)s week on %(days)s", "Every %(num)s weeks on %(days)s",
+                    interval, days=_day_names(days))
 
 
 def _monthly(parts: dict, interval: int) -> str | None:
@@ -68,7 +69,8 @@ def _yearly(parts: dict, interval: int) -> str | None:
                                             int(parts["BYMONTHDAY"])), locale=get_locale())
         if interval == 1:
             return _("Every year on %(day)s", day=day)
-        return _("Every %(num)s years on %(day)s", num=interval, day=day)
+        return ngettext("Every %(num)s year on %(day)s", "Every %(num)s years on %(day)s",
+                        interval, day=day)
     return None
 
 

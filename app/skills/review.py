@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.extensions import db
 from app.formatting import format_day
@@ -68,7 +69,7 @@ def _practice_details(p: SkillPractice) -> list[str]:
     if p.helpful is not None:
         parts.append(str(_l("helped %(value)s/5", value=p.helpful)))
     if p.minutes is not None:
-        parts.append(str(_l("%(minutes)s min", minutes=p.minutes)))
+        parts.append(ngettext("%(num)s min", "%(num)s min", p.minutes))
     return [", ".join(parts)] if parts else []
 
 
@@ -96,9 +97,10 @@ def homework_entries(query) -> list:
     names = _names({h.skill_id for h in items})
     return [Entry(h.created_at, "homework", str(_l("Homework assigned: %(skill)s",
                                                     skill=names.get(h.skill_id, "?"))),
-                  [str(_l("%(target)s times, %(start)s to %(end)s", target=h.target_count,
-                          start=format_day(h.starts_on, "short"),
-                          end=format_day(h.due_on, "short")))]
+                  [ngettext("%(num)s time, %(start)s to %(end)s",
+                            "%(num)s times, %(start)s to %(end)s", h.target_count,
+                            start=format_day(h.starts_on, "short"),
+                            end=format_day(h.due_on, "short"))]
                   + ([str(_l("ended early"))] if h.ended_at else []), h.note)
             for h in items]
 

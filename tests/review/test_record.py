@@ -91,7 +91,7 @@ def test_notes_are_private_and_messages_reach_the_participant(
         assert "Private:" not in html, path
         assert "<script>alert(1)</script>" not in html, path
     today = participant_client.get("/today").get_data(as_text=True)
-    assert "A message from your care team" in today and "Hello &lt;script&gt;" in today
+    assert "1 message from your care team" in today and "Hello &lt;script&gt;" in today
     message = db.session.scalar(sa.select(CareMessage))
     assert message.read_at is None
     messages = participant_client.get("/messages")
@@ -100,7 +100,7 @@ def test_notes_are_private_and_messages_reach_the_participant(
     assert "New" in text_of(messages)
     db.session.refresh(message)
     assert message.read_at is not None  # opened, so read
-    assert "A message from your care team" not in participant_client.get(
+    assert "message from your care team" not in participant_client.get(
         "/today").get_data(as_text=True)
     assert db.session.scalar(sa.select(ClinicalNote.body)).startswith("Private: ")
     assert len(_events(db, "participant.edit", subject_participant_id=world.participant_a.id)) \
