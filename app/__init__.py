@@ -22,6 +22,7 @@ CAPABILITIES = (
     "app.push",
     "app.skills",
     "app.offline",
+    "app.review",
     "app.demo",
     "app.public",
     "app.participant",

@@ -54,7 +54,7 @@ def test_demo_seed_is_idempotent_and_lists_the_logins(runner, db):
                            for m in (User, Program, Enrolment))
     before = counts()
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
-    assert counts() == before == (4, 2, 2)
+    assert counts() == before == (4 + 5, 2, 2 + 5)  # + the review demo's participants
     clinician = db.session.scalar(sa.select(User).where(User.email == "clinician@example.org"))
     assert {p.level_of_care.value for p in clinician.programs} == {"iop", "php"}
     assert {p.time_zone for p in clinician.programs} == {"America/New_York"}

@@ -130,9 +130,12 @@ def invite_url(token: str) -> str:
 def qr_code_svg(url: str) -> Markup:
     """The link as an inline SVG QR code, for enrolment in person.
 
-    Markup is safe here: segno builds the SVG from our own URL, never from user text.
+    It has a viewBox and no fixed size (`omitsize`), so CSS scales the whole code, quiet zone
+    included, instead of cropping it. Markup is safe here: segno builds the SVG from our own
+    URL, never from user text.
     """
-    svg = segno.make(url, error="m").svg_inline(scale=5, dark="#000", light="#fff", title="QR")
+    svg = segno.make(url, error="m").svg_inline(scale=1, dark="#000", light="#fff",
+                                                title="QR", omitsize=True, svgclass="qr__code")
     return Markup(svg)  # noqa: S704
 
 

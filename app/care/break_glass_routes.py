@@ -34,6 +34,6 @@ def break_glass_grant(participant_id: int):
                     time=format_instant(grant.expires_at, participant_zone(participant), "time",
                                         with_zone=True)),
                   "info")
-            return redirect(url_for("clinician.participant", participant_id=participant.id))
+            return redirect(url_for("review.participant", participant_id=participant.id))
     return render_template("care/admin/break_glass.html", form=form, participant=participant), (
         400 if form.errors else 200)

@@ -256,3 +256,71 @@ def get_program_for_staff(staff: User, program_id: int) -> Program:
 def works_in(staff: User, program_id: int) -> bool:
     """Whether the staff member works in the program (and so sees its clinical information)."""
     return any(p.id == program_id for p in staff.programs)
+
+
+# --- many participants at once (the caseload, the review queue, a program's export) ----------
+
+def caseload_enrolments(staff: User) -> sa.Select:
+    """Active enrolments in the programs the staff member works in: their caseload.
+
+    Admins see a caseload only for programs they work in; anyone else through break-glass.
+    """
+    return sa.select(Enrolment).where(
+        Enrolment.program_id.in_(staff_program_ids(staff)),
+        Enrolment.status == EnrolmentStatus.ACTIVE,
+    )
+
+
+def readable_periods(staff: User) -> list[tuple[int, Period]]:
+    """Every enrolment in the staff member's programs they may still read, as (participant id,
+    period): one query, cached for the request."""
+    key = ("readable_periods", staff.id)
+    cache = g.setdefault("care_access", {}) if has_request_context() else {}
+    if key not in cache:
+        rows = db.session.execute(
+            sa.select(Enrolment, Program.time_zone, EnrolmentTransition.recorded_at)
+            .join(Program, Program.id == Enrolment.program_id)
+            .outerjoin(EnrolmentTransition,
+                       EnrolmentTransition.from_enrolment_id == Enrolment.id)
+            .where(Enrolment.program_id.in_(staff_program_ids(staff)), readable_enrolment())
+            .order_by(Enrolment.participant_id, Enrolment.start_date, Enrolment.id)).all()
+        cache[key] = [(e.participant_id, _period(e, zone, moved)) for e, zone, moved in rows]
+    return cache[key]
+
+
+def records_for_staff(staff: User, participant_column, program_column,
+                      time_column) -> sa.ColumnElement[bool]:
+    """SQL for queries over many participants at once (the caseload's flags, the review queue,
+    a program's export): a record, named by its participant, program and time columns, that
+    belongs to an enrolment the staff member may read (plus an admin's break-glass). The bulk
+    counterpart of `CareAccess.records`, with the same rule."""
+    clauses = [
+        sa.and_(participant_column == participant_id, program_column == p.program_id,
+                time_column >= p.starts_at,
+                *([time_column < p.ends_at] if p.ends_at is not None else []))
+        for participant_id, p in readable_periods(staff)]
+    if staff.role == Role.ADMIN:
+        from app.care.break_glass import granted_participant_ids
+
+        clauses.append(participant_column.in_(granted_participant_ids(staff)))
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
+def get_participant_or_audited_404(staff: User, participant_id: int, *,
+                                   for_writing: bool = False) -> User:
+    """`get_participant_for_staff`, recording the attempt in the audit trail when it is a 404
+    (a staff member asking for someone outside their programs)."""
+    from werkzeug.exceptions import NotFound
+
+    from app.security import audit
+
+    try:
+        return get_participant_for_staff(staff, participant_id, for_writing=for_writing)
+    except NotFound:
+        db.session.rollback()
+        subject = db.session.get(User, participant_id) if participant_id < 2**31 else None
+        audit.record(audit.Action.PARTICIPANT_DENIED,
+                     subject=subject if subject is not None and subject.is_participant else None,
+                     target=f"participant:{participant_id}"[:64])
+        db.session.commit()
+        raise

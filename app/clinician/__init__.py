@@ -1,15 +1,21 @@
-"""Clinician pages: caseload, participants, invites. Admins can use them too."""
+"""The clinician shell: the staff layout's navigation (templates/layouts/staff.html) and the
+counts it shows. The pages themselves belong to their capabilities: the caseload, review queue,
+alerts, participant record and exports to `app.review`, schedules to `app.schedule`."""
 
-from flask import Blueprint, Flask
+from flask import Flask
+from flask_login import current_user
 
-from app.security.access import Rule, blueprint_access
 
-bp = Blueprint("clinician", __name__)
-blueprint_access(bp, Rule.STAFF)
+def navigation_context() -> dict:
+    """How many check-ins wait for review, for the navigation (not in fragments)."""
+    from app.review.queue import count
+    from app.templating import wants_fragment
+
+    if not (current_user.is_authenticated and current_user.is_staff) or wants_fragment():
+        return {}
+    return {"unreviewed_count": count(current_user)}
 
 
 def register(app: Flask) -> None:
-    """Attach the views and register the blueprint under /clinician."""
-    from app.clinician import routes  # noqa: F401
-
-    app.register_blueprint(bp, url_prefix="/clinician")
+    """Give the staff layout its counts."""
+    app.context_processor(navigation_context)

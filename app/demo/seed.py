@@ -11,6 +11,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import Enrolment, LevelOfCare, Program, Role, User
 from app.push.demo import seed_push
+from app.review.demo import seed_review
 from app.schedule.demo import seed_schedule
 from app.security.passwords import hash_password
 from app.skills.demo import seed_skills
@@ -91,5 +92,6 @@ def seed_demo_data() -> list[tuple[str, str]]:
     seed_schedule(programs, users, start)
     seed_push(users["alex@example.org"], users["clinician@example.org"])
     seed_skills(users["alex@example.org"], users["sam@example.org"], clinician)
+    seed_review(programs, users, password_hash)
     db.session.commit()
     return [(role.value, email) for email, _name, role, _programs in PEOPLE]

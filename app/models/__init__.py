@@ -19,6 +19,7 @@ from app.models.push import (
     ReminderStatus,
     WorkerLock,
 )
+from app.models.review import CareMessage, CheckinReview, ClinicalNote
 from app.models.safety import SafetyAlert, SafetyPlan
 from app.models.schedule import (
     Attendance,
@@ -55,7 +56,10 @@ __all__ = [
     "SkillVersion",
     "AuditEvent",
     "BreakGlassGrant",
+    "CareMessage",
     "Checkin",
+    "CheckinReview",
+    "ClinicalNote",
     "CheckinSettings",
     "Consent",
     "DeliveryOutcome",

@@ -17,6 +17,8 @@ class AuditEvent(db.Model):
     """
 
     __tablename__ = "audit_events"
+    #: "Who looked at this participant's record, newest first".
+    __table_args__ = (sa.Index("ix_audit_events_subject_at", "subject_participant_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

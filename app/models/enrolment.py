@@ -28,6 +28,11 @@ class Enrolment(db.Model):
     """One stay of a participant in one program; a step-down closes it and opens the next."""
 
     __tablename__ = "enrolments"
+    #: The caseload: a program's enrolments by status, and a clinician's own participants.
+    __table_args__ = (
+        sa.Index("ix_enrolments_program_status", "program_id", "status"),
+        sa.Index("ix_enrolments_primary_clinician", "primary_clinician_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(

@@ -22,6 +22,10 @@ class SafetyAlert(db.Model):
     """
 
     __tablename__ = "safety_alerts"
+    #: The caseload and the alert lists ask for a program's open alerts.
+    __table_args__ = (
+        sa.Index("ix_safety_alerts_program_open", "program_id", "acknowledged_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -50,7 +54,9 @@ class SafetyAlert(db.Model):
     acknowledged_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
-    #: What the clinician did, in their words (required to acknowledge).
+    #: What the clinician did, as codes of app.safety.alerts.ACTIONS ("called", ...).
+    acknowledged_actions: Mapped[list | None] = mapped_column(sa.JSON)
+    #: What the clinician did, in their words (required with "other").
     action_taken: Mapped[str | None] = mapped_column(sa.Text)
 
     participant: Mapped[User] = relationship(foreign_keys=[participant_id])

@@ -62,6 +62,11 @@ class User(UserMixin, db.Model):
     app_lock_after_minutes: Mapped[int | None]
     #: Set by Quick exit: every session of this person opened before it asks for the PIN.
     app_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A participant's phone number and emergency contact, for their care team only: shown on
+    #: the staff record, never in a push payload, a log or an export.
+    phone: Mapped[str | None] = mapped_column(sa.String(32))
+    emergency_contact_name: Mapped[str | None] = mapped_column(sa.String(120))
+    emergency_contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

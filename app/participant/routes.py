@@ -11,7 +11,8 @@ from app.care.team import participant_zone
 from app.checkins import today as checkins_today
 from app.extensions import db
 from app.participant import bp
-from app.participant.forms import ProfileForm
+from app.participant.forms import ContactForm, ProfileForm
+from app.review import notes as review_notes
 from app.scales import service as scale_service
 from app.schedule import pages as schedule_pages
 from app.security import audit
@@ -29,7 +30,8 @@ def today():
                            due_scales=scale_service.due_scales(current_user),
                            **schedule_pages.today_context(current_user),
                            **skills_pages.today_context(current_user),
-                           **checkins_today.today_context(current_user))
+                           **checkins_today.today_context(current_user),
+                           **review_notes.today_context(current_user))
 
 
 @bp.route("/schedule")
@@ -51,6 +53,25 @@ def _profile_form(**kwargs) -> ProfileForm:
                        **kwargs)
 
 
+@bp.route("/me/contact", methods=["POST"])
+def update_contact():
+    """Save the participant's phone number and emergency contact (for their care team)."""
+    form = ContactForm(prefix="contact")
+    if not form.validate_on_submit():
+        page = render("participant/me.html", "participant/_contact_form.html",
+                      profile=_profile_form(obj=current_user),
+                      password_form=ChangePasswordForm(prefix="password"), contact=form,
+                      **_me_context())
+        return page, 400
+    form.apply_to(current_user)
+    audit.record(Action.PARTICIPANT_EDIT, subject=current_user.id, target="contact")
+    db.session.commit()
+    if wants_fragment():
+        return render_template("participant/_contact_form.html", contact=form, saved=True)
+    flash(_("Saved."), "success")
+    return redirect(url_for("participant.me") + "#contact")
+
+
 def _me_context() -> dict:
     """What the Me page shows besides its forms."""
     return {
@@ -60,10 +81,15 @@ def _me_context() -> dict:
     }
 
 
+def _contact_form() -> ContactForm:
+    return ContactForm(obj=current_user, prefix="contact", formdata=None)
+
+
 def _me_page(profile, password_form, status=200):
     return (
         render_template(
-            "participant/me.html", profile=profile, password_form=password_form, **_me_context()
+            "participant/me.html", profile=profile, password_form=password_form,
+            contact=_contact_form(), **_me_context()
         ),
         status,
     )
@@ -75,7 +101,8 @@ def update_profile():
     profile = _profile_form()
     if not profile.validate_on_submit():
         page = render("participant/me.html", "participant/_profile_form.html", profile=profile,
-                      password_form=ChangePasswordForm(prefix="password"), **_me_context())
+                      password_form=ChangePasswordForm(prefix="password"),
+                      contact=_contact_form(), **_me_context())
         return page, 400
     language_changed = current_user.language != profile.language.data
     current_user.display_name = profile.display_name.data.strip()

@@ -115,7 +115,10 @@ def _axes(chart: Chart, first_day: date) -> None:
     step = 1 if span <= 5 else 2 if span <= 10 else 5 if span <= 30 else 10
     chart.y_ticks = [(v, _y(v, chart.low, chart.high))
                      for v in range(chart.low, chart.high + 1) if (v - chart.low) % step == 0]
-    every = {14: 7, 30: 10, 90: 30}.get(chart.days, 7)  # labels like "Mon, Nov 16" need room
+    # Labels like "Mon, Nov 16" need room; a staff member's "since admission" can be any
+    # length: about every week on short charts, every month on long ones.
+    every = {14: 7, 30: 10, 90: 30}.get(chart.days) or (7 if chart.days <= 45 else 30
+                                                         if chart.days <= 200 else 60)
     chart.x_ticks = [(format_day(first_day + timedelta(days=i), "short"), _x(i, chart.days))
                      for i in range(0, chart.days, every)]
 
@@ -166,14 +169,18 @@ def window(days: int, zone: str, now: datetime | None = None) -> tuple[date, dat
 
 
 def item_charts(participant: User, keys: list[str], days: int, zone: str,
-                now: datetime | None = None) -> tuple[list[Chart], dict]:
+                now: datetime | None = None, rows: list | None = None
+                ) -> tuple[list[Chart], dict]:
     """One chart per check-in item, every answer a point; and counts of check-ins.
 
     The counts say whether the participant has ever checked in, so a newcomer is not
-    welcomed "back".
+    welcomed "back". `rows`: the check-ins to draw, when the caller loads them itself (staff
+    pages, which draw only what the staff member may read); else the participant's own.
     """
     first, start = window(days, zone, now)
-    rows = checkins.recent(participant, start)
+    if rows is None:
+        rows = checkins.recent(participant, start)
+    rows = [r for r in rows if r.occurred_at >= start]
     charts = []
     for key in keys:
         item = ITEMS_BY_KEY[key]
@@ -191,13 +198,16 @@ def item_charts(participant: User, keys: list[str], days: int, zone: str,
 
 
 def scale_chart(participant: User, scale: Scale, days: int, zone: str,
-                now: datetime | None = None) -> Chart:
-    """A scale's totals in the range, drawn over its severity bands."""
+                now: datetime | None = None, condition=None) -> Chart:
+    """A scale's totals in the range, drawn over its severity bands.
+
+    `condition`: an extra SQL filter (what a staff member may read)."""
     first, start = window(days, zone, now)
     responses = db.session.scalars(
         sa.select(ScaleResponse)
         .where(ScaleResponse.participant_id == participant.id,
-               ScaleResponse.scale == scale.key, ScaleResponse.submitted_at >= start)
+               ScaleResponse.scale == scale.key, ScaleResponse.submitted_at >= start,
+               *([condition] if condition is not None else []))
         .order_by(ScaleResponse.submitted_at))
     answers = [(response.submitted_at, response.total) for response in responses]
     chart = Chart(key=scale.key, title=scale.name, low=0, high=scale.max_total, days=days)

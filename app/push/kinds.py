@@ -174,6 +174,15 @@ register(Kind(
     plan_person=triggers.plan_homework_reminders, unwanted=triggers.unwanted_homework,
 ))
 register(Kind(
+    key="message", audience=PARTICIPANT, label=_l("Message from your care team"),
+    trigger="a clinician wrote the participant a message they have not read yet (the newest)",
+    lead="at once (after quiet hours); stale after a day or once read",
+    urgency="normal", stale_after=timedelta(hours=24), quiet_hours=True,
+    detailed=lambda _c: _("You have a new message — tap to read"), tag="trellis-message",
+    topic_source=lambda user_id, _c, _k: f"message:{user_id}",
+    plan_person=triggers.plan_message_reminders, unwanted=triggers.unwanted_messages,
+))
+register(Kind(
     key="safety_alert", audience=STAFF, label=_l("Safety alert"),
     trigger="a participant's answer raised a safety alert: every device of the primary "
             "clinician at once, the program's other clinicians after its escalation time",

@@ -366,6 +366,41 @@ def unwanted_homework(rows: list) -> set[int]:
     return unwanted
 
 
+# --- messages from the care team (app.models.review) -----------------------------------------
+
+#: Unread messages older than this are no longer announced (they wait on Today).
+MESSAGE_LOOKBACK = timedelta(days=2)
+MESSAGE_STALE_AFTER = timedelta(hours=24)
+
+
+def plan_message_reminders(ctx: PlanContext) -> list[Desired]:
+    """One discreet push for the newest unread message from the care team."""
+    from app.models import CareMessage
+
+    newest = db.session.execute(
+        sa.select(CareMessage.id, CareMessage.created_at)
+        .where(CareMessage.participant_id == ctx.user.id, CareMessage.read_at.is_(None),
+               CareMessage.created_at >= ctx.now - MESSAGE_LOOKBACK)
+        .order_by(CareMessage.created_at.desc(), CareMessage.id.desc()).limit(1)).first()
+    if newest is None:
+        return []
+    message_id, created_at = newest
+    return [Desired(
+        key=f"message:{ctx.user.id}:{message_id}", kind="message", user_id=ctx.user.id,
+        due_at=created_at, stale_at=created_at + MESSAGE_STALE_AFTER,
+        context={"message_id": message_id, "path": app_path(("messages.index", {}))})]
+
+
+def unwanted_messages(rows: list) -> set[int]:
+    """Message pushes for a message the participant has read since."""
+    from app.models import CareMessage
+
+    ids = {row.context.get("message_id") for row in rows}
+    unread = set(db.session.scalars(
+        sa.select(CareMessage.id).where(CareMessage.id.in_(ids), CareMessage.read_at.is_(None))))
+    return {row.id for row in rows if row.context.get("message_id") not in unread}
+
+
 # --- safety alerts (app.models.safety) ---------------------------------------------------------
 
 def _has_device(user_id: int) -> bool:

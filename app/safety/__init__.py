@@ -32,7 +32,7 @@ def staff_layout_context() -> dict:
 def register(app: Flask) -> None:
     """Attach the views, register the blueprints and what staff templates use."""
     from app.safety import routes, staff_routes  # noqa: F401
-    from app.safety.alerts import describe
+    from app.safety.alerts import ACTIONS, describe, waiting_text
     from app.safety.forms import acknowledge_form_for
 
     app.register_blueprint(bp)
@@ -40,3 +40,5 @@ def register(app: Flask) -> None:
     app.context_processor(staff_layout_context)
     app.add_template_global(describe, "describe_safety_trigger")
     app.add_template_global(acknowledge_form_for)
+    app.add_template_global(waiting_text, "alert_waiting")
+    app.add_template_global(ACTIONS, "ALERT_ACTIONS")

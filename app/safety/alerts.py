@@ -5,9 +5,13 @@ a server round trip: static/js/safety.js carries the same rules (a test checks t
 the page and, later, the offline queue.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import abort
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.care.scope import care_access, staff_program_ids
 from app.care.team import care_enrolment
@@ -19,6 +23,18 @@ from app.scales import registry as scale_registry
 
 CHECKIN = "checkin"
 ACTION_MAX = 1000
+
+#: What a clinician can say they did when acknowledging an alert (several may apply).
+ACTIONS = {
+    "called": _l("Called the participant"),
+    "plan_reviewed": _l("Safety plan reviewed"),
+    "emergency": _l("Emergency services"),
+    "other": _l("Other"),
+}
+
+#: How much each trigger weighs when ordering alerts (riskiest first). A scale's safety item
+#: weighs its answer (PHQ-9 item 9: 1 "several days" to 3 "nearly every day").
+TRIGGER_WEIGHTS = {"safety_question": 3, "self_harm_urge_top": 3}
 
 
 def rules() -> dict:
@@ -128,9 +144,14 @@ def open_alerts_for_staff(staff: User) -> list[SafetyAlert]:
 
 
 def count_open_alerts_for_staff(staff: User) -> int:
-    """How many unacknowledged alerts the staff member can see."""
-    query = alerts_for_staff(staff)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    """How many open alert cards the staff member can see (alerts of one answer count once)."""
+    query = alerts_for_staff(staff).subquery()
+    alone = sa.and_(query.c.checkin_id.is_(None), query.c.scale_response_id.is_(None))
+    return db.session.scalar(sa.select(
+        sa.func.count(sa.distinct(query.c.checkin_id))
+        + sa.func.count(sa.distinct(sa.case((query.c.checkin_id.is_(None),
+                                             query.c.scale_response_id))))
+        + sa.func.coalesce(sa.func.sum(sa.case((alone, 1), else_=0)), 0))) or 0
 
 
 def alerts_of_participant(staff: User, participant_id: int) -> list[SafetyAlert]:
@@ -142,8 +163,10 @@ def alerts_of_participant(staff: User, participant_id: int) -> list[SafetyAlert]
     ))
 
 
-def acknowledge(alert: SafetyAlert, staff: User, action_taken: str) -> bool:
-    """Record who acknowledged the alert, when and what they did.
+def acknowledge(alert: SafetyAlert, staff: User, action_taken: str,
+                actions: list[str] | None = None) -> bool:
+    """Record who acknowledged the alert, when and what they did (codes of ACTIONS and/or
+    their words).
 
     One conditional UPDATE, so when two clinicians acknowledge at once the first one wins and
     the second is told; returns False when the alert was already acknowledged.
@@ -152,11 +175,147 @@ def acknowledge(alert: SafetyAlert, staff: User, action_taken: str) -> bool:
         sa.update(SafetyAlert)
         .where(SafetyAlert.id == alert.id, SafetyAlert.acknowledged_at.is_(None))
         .values(acknowledged_at=utcnow(), acknowledged_by_id=staff.id,
-                action_taken=action_taken.strip())
+                action_taken=(action_taken or "").strip() or None,
+                acknowledged_actions=[a for a in (actions or []) if a in ACTIONS] or None)
         .execution_options(synchronize_session=False)
     )
     db.session.expire(alert)
     return result.rowcount == 1
+
+
+def waiting_text(since: datetime, now: datetime) -> str:
+    """How long an alert has waited: "waiting 26 h", "waiting 3 days"."""
+    minutes = max(1, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return ngettext("waiting %(num)s min", "waiting %(num)s min", minutes)
+    hours = minutes // 60
+    if hours < 48:
+        return ngettext("waiting %(num)s h", "waiting %(num)s h", hours)
+    return ngettext("waiting %(num)s day", "waiting %(num)s days", hours // 24)
+
+
+def trigger_weight(trigger: dict) -> int:
+    """How much one trigger adds to an alert's risk."""
+    code = trigger.get("code")
+    if code in TRIGGER_WEIGHTS:
+        return TRIGGER_WEIGHTS[code]
+    value = trigger.get("value")
+    return value if isinstance(value, int) and not isinstance(value, bool) else 1
+
+
+@dataclass
+class AlertGroup:
+    """The alerts one answer raised (a check-in edited later can raise a second one), shown and
+    acknowledged as one card with every reason."""
+
+    alerts: list[SafetyAlert]  #: newest first
+
+    @property
+    def lead(self) -> SafetyAlert:
+        return self.alerts[0]
+
+    @property
+    def id(self) -> int:
+        return self.lead.id
+
+    @property
+    def participant(self) -> User:
+        return self.lead.participant
+
+    @property
+    def program(self):
+        return self.lead.program
+
+    @property
+    def created_at(self):
+        return self.lead.created_at
+
+    @property
+    def first_at(self):
+        return min(a.created_at for a in self.alerts)
+
+    @property
+    def is_open(self) -> bool:
+        return any(a.is_open for a in self.alerts)
+
+    @property
+    def triggers(self) -> list[dict]:
+        seen, found = set(), []
+        for alert in reversed(self.alerts):
+            for trigger in alert.triggers:
+                if trigger.get("code") not in seen:
+                    seen.add(trigger.get("code"))
+                    found.append(trigger)
+        return found
+
+    @property
+    def risk(self) -> int:
+        return sum(trigger_weight(t) for t in self.triggers)
+
+    @property
+    def acknowledged(self) -> SafetyAlert | None:
+        """The acknowledgement shown (the latest), once none is open."""
+        done = [a for a in self.alerts if a.acknowledged_at is not None]
+        return max(done, key=lambda a: a.acknowledged_at) if done else None
+
+
+def _group_key(alert: SafetyAlert) -> tuple:
+    if alert.checkin_id is not None:
+        return (alert.participant_id, "checkin", alert.checkin_id)
+    if alert.scale_response_id is not None:
+        return (alert.participant_id, "scale", alert.scale_response_id)
+    return (alert.participant_id, "alert", alert.id)
+
+
+def group(alerts: list[SafetyAlert]) -> list[AlertGroup]:
+    """Alerts gathered by the answer that raised them, in the order first met."""
+    groups: dict[tuple, list[SafetyAlert]] = {}
+    for alert in alerts:
+        groups.setdefault(_group_key(alert), []).append(alert)
+    return [AlertGroup(sorted(items, key=lambda a: (a.created_at, a.id), reverse=True))
+            for items in groups.values()]
+
+
+def open_groups_for_staff(staff: User, program_id: int | None = None) -> list[AlertGroup]:
+    """Open alerts as cards: the riskiest first, and the newest first among equals."""
+    query = alerts_for_staff(staff)
+    if program_id is not None:
+        query = query.where(SafetyAlert.program_id == program_id)
+    alerts = list(db.session.scalars(query.options(
+        sa.orm.joinedload(SafetyAlert.participant), sa.orm.joinedload(SafetyAlert.program))))
+    groups = group(alerts)
+    groups.sort(key=lambda g: (-g.risk, -g.created_at.timestamp(), -g.id))
+    return groups
+
+
+def group_of(staff: User, alert: SafetyAlert) -> AlertGroup:
+    """The card an alert belongs to: every alert of the same answer the staff member sees."""
+    query = sa.select(SafetyAlert).where(
+        SafetyAlert.participant_id == alert.participant_id,
+        _visible_alert(staff, alert.participant_id))
+    if alert.checkin_id is not None:
+        query = query.where(SafetyAlert.checkin_id == alert.checkin_id)
+    elif alert.scale_response_id is not None:
+        query = query.where(SafetyAlert.scale_response_id == alert.scale_response_id)
+    else:
+        query = query.where(SafetyAlert.id == alert.id)
+    found = list(db.session.scalars(query))
+    if alert.id not in {a.id for a in found}:
+        # The caller may act on this alert (an open one stays with its program) even when the
+        # participant's records have moved on: the card shows at least the alert itself.
+        db.session.refresh(alert)
+        found.append(alert)
+    return group(found)[0]
+
+
+def acknowledge_group(card: AlertGroup, staff: User, action_taken: str,
+                      actions: list[str]) -> bool:
+    """Acknowledge every open alert of a card; False when someone else had done it first."""
+    won = False
+    for alert in card.alerts:
+        if alert.is_open:
+            won = acknowledge(alert, staff, action_taken, actions) or won
+    return won
 
 
 # --- what a staff member may see --------------------------------------------------------------
@@ -183,6 +342,17 @@ def _visible_alert(staff: User, participant_id: int) -> sa.ColumnElement[bool]:
     open_here = sa.and_(SafetyAlert.program_id.in_(staff_program_ids(staff)),
                         SafetyAlert.acknowledged_at.is_(None))
     return sa.or_(open_here, access.records(SafetyAlert.program_id, SafetyAlert.created_at))
+
+
+def visible_alerts(staff: User) -> sa.ColumnElement[bool]:
+    """SQL over many participants: open alerts of the staff member's programs, and any alert
+    raised during an enrolment they may read (`app.care.scope.records_for_staff`)."""
+    from app.care.scope import records_for_staff
+
+    open_here = sa.and_(SafetyAlert.program_id.in_(staff_program_ids(staff)),
+                        SafetyAlert.acknowledged_at.is_(None))
+    return sa.or_(open_here, records_for_staff(staff, SafetyAlert.participant_id,
+                                               SafetyAlert.program_id, SafetyAlert.created_at))
 
 
 def get_alert_for_staff(staff: User, alert_id: int) -> SafetyAlert:

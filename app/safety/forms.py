@@ -4,9 +4,10 @@ from flask_babel import LazyString, format_number, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
-from app.safety.alerts import ACTION_MAX
+from app.forms import MultiCheckboxField, options
+from app.safety.alerts import ACTION_MAX, ACTIONS
 from app.safety.plans import SECTION_MAX, SECTIONS
 
 
@@ -41,16 +42,37 @@ SafetyPlanForm = type("SafetyPlanForm", (_SafetyPlanBase,),
 
 
 class AcknowledgeForm(FlaskForm):
+    actions = MultiCheckboxField(_l("What was done"),
+                                 choices=options(ACTIONS.items()))
     action_taken = TextAreaField(
-        _l("What was done"),
-        description=_l("For example: called the participant, safety plan reviewed, no "
-                       "immediate risk; or: sent to the emergency department."),
-        validators=[DataRequired(_l("Say what was done before acknowledging.")),
+        _l("Note"),
+        description=_l("Needed with “Other”. For example: safe with family tonight; sent to "
+                       "the emergency department."),
+        validators=[Optional(),
                     Length(max=ACTION_MAX, message=lazy_ngettext(
                         "Keep it to %(max)s character or fewer.",
                         "Keep it to %(max)s characters or fewer.", ACTION_MAX,
                         max=LazyString(format_number, ACTION_MAX)))],
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        """At least one action or a note; "Other" needs the note that says what."""
+        valid = super().validate(extra_validators)
+        note = (self.action_taken.data or "").strip()
+        chosen = self.actions.data or []
+        if not chosen and not note:
+            self.actions.errors = [*self.actions.errors, _l(
+                "Say what was done before acknowledging: choose one or more, or write a note.")]
+            return False
+        if "other" in chosen and not note:
+            self.action_taken.errors = [*self.action_taken.errors,
+                                        _l("Say what “Other” was.")]
+            return False
+        return valid
+
+    def chosen_actions(self) -> list[str]:
+        """The actions ticked; a note alone counts as "Other"."""
+        return list(self.actions.data or []) or ["other"]
 
 
 def acknowledge_form_for(alert) -> AcknowledgeForm:

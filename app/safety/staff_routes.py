@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.care import scope
 from app.care.team import participant_zone
+from app.database import utcnow
 from app.extensions import db
 from app.safety import alerts as safety
 from app.safety import plans as safety_plans
@@ -15,41 +16,51 @@ from app.safety.plans import SECTIONS
 from app.safety.routes import plan_form
 from app.security import audit
 from app.security.audit import Action
-from app.templating import render, wants_fragment
+from app.templating import wants_fragment
 
 
-def _alert_page(record, form, status=200, fragment=True):
-    zone = record.program.time_zone if record.program else "UTC"
-    return render("safety/staff/alert.html", "safety/staff/_alert.html" if fragment else None,
-                  alert=record, zone=zone, form=form if record.is_open else None), status
+def _alert_page(card, form, status=200, fragment=True):
+    zone = card.program.time_zone if card.program else "UTC"
+    context = {"card": card, "zone": zone, "form": form if card.is_open else None,
+               "now": utcnow()}
+    if fragment and wants_fragment():
+        # The card, and the open-alert counts elsewhere on the page (htmx out-of-band swaps).
+        context["open_alert_count"] = safety.count_open_alerts_for_staff(current_user)
+        return render_template("safety/staff/_alert_ack_response.html", **context), status
+    return render_template("safety/staff/alert.html", **context), status
 
 
 @staff_bp.route("/alerts/<int:alert_id>", methods=["GET", "POST"])
 def alert(alert_id: int):
-    """One safety alert; acknowledging records who, when and what was done."""
+    """One safety alert (with any other alert the same answer raised); acknowledging records
+    who, when and what was done, for all of them."""
     record = safety.get_alert_for_staff(current_user, alert_id)
-    form = AcknowledgeForm(prefix=f"alert-{record.id}")
+    card = safety.group_of(current_user, record)
+    form = AcknowledgeForm(prefix=f"alert-{card.id}")
     if request.method == "GET":
         audit.record_view(record.participant, target=f"safety_alert:{record.id}")
-        return _alert_page(record, form, fragment=False)
-    if not record.is_open:
+        return _alert_page(card, form, fragment=False)
+    if not card.is_open:
         flash(_("This alert was already acknowledged; the note is shown below."), "info")
-        return _alert_page(record, None)
+        return _alert_page(card, None)
     if not form.validate_on_submit():
-        return _alert_page(record, form, 400)
-    won = safety.acknowledge(record, current_user, form.action_taken.data)
+        return _alert_page(card, form, 400)
+    won = safety.acknowledge_group(card, current_user, form.action_taken.data,
+                                   form.chosen_actions())
     if won:
-        audit.record(Action.PARTICIPANT_EDIT, subject=record.participant_id,
-                     target=f"safety_alert:{record.id}")
-    db.session.commit()  # the acknowledgement and its audit event together
+        for item in card.alerts:
+            audit.record(Action.PARTICIPANT_EDIT, subject=item.participant_id,
+                         target=f"safety_alert:{item.id}")
+    db.session.commit()  # the acknowledgement and its audit events together
+    card = safety.group_of(current_user, record)
     if wants_fragment():
-        return _alert_page(record, None)  # the card, now showing who acknowledged it
+        return _alert_page(card, None)  # the card, now showing who acknowledged it
     if won:
         flash(_("Alert acknowledged."), "success")
     else:
         flash(_("Someone else acknowledged this alert first; their note is on the alert."),
               "info")
-    return redirect(url_for("clinician.home"))
+    return redirect(url_for("review.alerts"))
 
 
 @staff_bp.route("/participants/<int:participant_id>/safety-plan", methods=["GET", "POST"])

@@ -20,6 +20,8 @@ blueprint_access(staff_bp, Rule.STAFF)
 def register(app: Flask) -> None:
     """Attach the views and register the blueprints."""
     from app.schedule import display, participant_routes, staff_routes  # noqa: F401
+    from app.schedule.rule_words import series_words
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp, url_prefix="/clinician/sessions")
+    app.add_template_global(series_words)

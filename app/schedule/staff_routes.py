@@ -25,7 +25,7 @@ from app.models import (
     SessionSeries,
     User,
 )
-from app.schedule import attendance, staff_bp
+from app.schedule import attendance, prep, staff_bp
 from app.schedule import series as session_series
 from app.schedule.forms import (
     FIRST_YEAR,
@@ -98,6 +98,7 @@ def overview():
     return render_template(
         "schedule/staff/overview.html", occurrences=occurrences, series_list=series,
         monday=monday, notices=notices, marked=marked, worked=worked, now=utcnow(),
+        untaken=prep.untaken(current_user, sorted(worked)),
         previous_week=monday - timedelta(weeks=1), next_week=monday + timedelta(weeks=1))
 
 
@@ -268,9 +269,13 @@ def series_edit(series_id: int):
 # --- one occurrence --------------------------------------------------------------------------
 
 def _roster_context(occurrence: Occurrence) -> dict:
-    return {"occurrence": occurrence, "now": utcnow(),
-            "rows": attendance.roster(occurrence, readable=scope.readable_enrolment()),
-            "statuses": list(AttendanceStatus)}
+    rows = attendance.roster(occurrence, readable=scope.readable_enrolment())
+    now = utcnow()
+    summaries = prep.prep_for(current_user, occurrence, [r.participant.id for r in rows], now)
+    from app.review.caseload import COLUMNS
+
+    return {"occurrence": occurrence, "rows": rows, "now": now, "prep": summaries,
+            "prep_columns": list(COLUMNS.values()), "statuses": list(AttendanceStatus)}
 
 
 @staff_bp.route("/series/<int:series_id>/<occurrence_key>")

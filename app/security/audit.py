@@ -45,6 +45,10 @@ class Action(enum.StrEnum):
     INVITE_REVOKE = "invite.revoke"
     PARTICIPANT_VIEW = "participant.view"
     PARTICIPANT_EDIT = "participant.edit"
+    #: A staff member asked for a participant outside their programs (answered 404).
+    PARTICIPANT_DENIED = "participant.denied"
+    #: The caseload was opened (many participants: no single subject).
+    CASELOAD_VIEW = "caseload.view"
     #: A group session's roster was opened (many participants: no single subject).
     ROSTER_VIEW = "roster.view"
     PROGRAM_CREATE = "admin.program_create"

@@ -12,7 +12,7 @@ def home_for(user: User) -> str:
     if user.role == Role.ADMIN:
         return url_for("admin.home")
     if user.role == Role.CLINICIAN:
-        return url_for("clinician.home")
+        return url_for("review.caseload")
     return url_for("participant.today")
 
 

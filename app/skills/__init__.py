@@ -37,9 +37,11 @@ def register(app: Flask) -> None:
     """Attach the views, register the blueprints and the `skills` command group."""
     from app.skills import api, public_routes, routes, staff_routes  # noqa: F401
     from app.skills.cli import skills_cli
+    from app.skills.review import register_with_review
 
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(staff_bp, url_prefix="/clinician/skills")
     app.cli.add_command(skills_cli)
+    register_with_review()

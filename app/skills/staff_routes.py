@@ -160,7 +160,7 @@ def assign_homework(participant_id: int):
         return _homework_page(participant, raw, invalid.errors, 400)
     flash(ngettext("Homework saved for %(num)s skill.", "Homework saved for %(num)s skills.",
                    len(created)), "success")
-    return redirect(url_for("clinician.participant", participant_id=participant.id,
+    return redirect(url_for("review.participant", participant_id=participant.id,
                             _anchor="skills-heading"))
 
 
@@ -170,5 +170,5 @@ def end_homework(homework_id: int):
     item = homework.get_homework_for_staff(_me(), homework_id)
     homework.end(_me(), item)
     flash(_("Homework ended."), "success")
-    return redirect(url_for("clinician.participant", participant_id=item.participant_id,
+    return redirect(url_for("review.participant", participant_id=item.participant_id,
                             _anchor="skills-heading"))

@@ -39,6 +39,7 @@ CHROMIUM_ARGS = [
 DEVICES = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
     "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "tablet": {"viewport": {"width": 768, "height": 1024}, "has_touch": True},
 }
 BLOCKING_IMPACTS = {"serious", "critical"}
 #: Schemes that never leave the browser.

@@ -7,7 +7,7 @@ def test_an_admin_outside_any_program_is_pointed_to_enrolments(client, world, lo
     login_as(world.admin)
     text = visible_text(client.get("/clinician/"))
     assert "An admin can add you to one" not in text
-    assert "As an admin you see everyone's enrolments on the Enrolments page." in text
+    assert "As an admin you see everyone's enrolments on the Enrolments page" in text
     html = client.get("/clinician/").get_data(as_text=True)
     assert 'href="/admin/enrolments"' in html and 'href="/admin/clinicians"' in html
 

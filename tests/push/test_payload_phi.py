@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from app.models import LevelOfCare, Reminder, SafetyAlert, SessionKind
 from app.push import actions, kinds
 from app.push.preferences import save_preferences
+from app.review import notes
 from app.schedule import series as session_series
 from app.schedule.service import find_occurrence
 from app.skills import catalogue as skill_catalogue
@@ -26,7 +27,8 @@ PHI_WORDS = ["therapy", "iop", "php", "recovery", "substance", "opioid", "alcoho
              "depress", "anxiety", "phq", "gad", "mood", "craving", "self-harm", "diagnos",
              "dbt", "psychiatr", "medication", "relapse", "intensive", "hospital"]
 NAMES = ["Jordan", "Alvarez", "Riley", "Okafor", "Moreno", "Casey", "Riverside",
-         "Skills for Opioid Recovery", "Medication review", "jordan@", "riley@", "Urge surfing"]
+         "Skills for Opioid Recovery", "Medication review", "jordan@", "riley@", "Urge surfing",
+         "555 010 7788", "5550107788", "Sam Alvarez", "555 010 9911", "Rough week"]
 
 
 def _words(text: str) -> set[str]:
@@ -39,9 +41,11 @@ def _world(db, make_program, make_clinician, make_participant, make_session, mak
     primary = make_clinician(program, display_name="Dr Casey Moreno")
     other = make_clinician(program, display_name="Dr Sam Okafor")
     discreet = make_participant(program, primary, display_name="Jordan Alvarez",
-                                email="jordan@example.org")
+                                email="jordan@example.org", phone="+1 555 010 7788",
+                                emergency_contact_name="Sam Alvarez",
+                                emergency_contact_phone="+1 555 010 9911")
     detailed = make_participant(program, primary, display_name="Riley Okafor",
-                                email="riley@example.org")
+                                email="riley@example.org", phone="+1 555 010 7788")
     save_preferences(detailed, is_session_evening_before=True, is_homework_on=True,
                      detailed_kinds=[k.choice_key for k in kinds.participant_detail_kinds()])
     save_preferences(discreet, is_session_evening_before=True, is_homework_on=True)
@@ -78,6 +82,10 @@ def test_every_kind_discreet_and_detailed_carries_no_phi(
     alert.created_at = clock.now
     for person in (discreet, detailed):
         actions.send_test(person, now=clock.now)
+        notes.send_message(primary, person, "Rough week? Call me, Jordan: 555 010 7788")
+        db.session.flush()
+    db.session.execute(sa.text("UPDATE care_messages SET created_at = :t"),
+                       {"t": clock.now.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)})
     db.session.commit()
 
     worker = dispatcher()
@@ -95,7 +103,7 @@ def test_every_kind_discreet_and_detailed_carries_no_phi(
             kind = received.message["notification"]["data"]["kind"]
             sent.setdefault((who.id, kind), []).append(received.message)
     participant_kinds = {"session", "session_evening", "session_change", "checkin", "scale",
-                         "homework", "test"}
+                         "homework", "message", "test"}
     for person in (discreet, detailed):
         assert {kind for who, kind in sent if who == person.id} == participant_kinds
     assert (primary.id, "safety_alert") in sent and (other.id, "safety_alert") in sent

@@ -152,8 +152,8 @@ def test_clinician_home_lists_open_alerts_first(participant_client, clinician_cl
     checkin_form(participant_client, {"safety_thoughts": "yes"})
     html = clinician_client.get("/clinician/").get_data(as_text=True)
     alerts_at = html.index("Open safety alerts")
-    assert alerts_at < html.index("Active participants in your programs")
-    section = html[alerts_at:html.index("Active participants in your programs")]
+    assert alerts_at < html.index("Everyone in your programs, who needs attention first")
+    section = html[alerts_at:html.index("Everyone in your programs, who needs attention first")]
     assert "Participant A" in section
     assert "Answered yes to the safety question" in section
     # the zone's abbreviation, not its IANA name
@@ -179,8 +179,8 @@ def test_acknowledging_records_who_when_and_what_was_done(participant_client, cl
     db.session.refresh(alert)
     assert alert.acknowledged_by_id == world.clinician_a.id and alert.acknowledged_at
     assert alert.action_taken == "Called; safe with family tonight. <b>plan</b> reviewed"
-    home = clinician_client.get("/clinician/").get_data(as_text=True)
-    assert "No open safety alerts." in home
+    listing = clinician_client.get("/clinician/alerts").get_data(as_text=True)
+    assert "No open safety alerts." in listing
     page = clinician_client.get(f"/clinician/alerts/{alert.id}").get_data(as_text=True)
     assert "Acknowledged by Clinician A" in page and "&lt;b&gt;plan&lt;/b&gt;" in page
     again = post_form(clinician_client, f"/clinician/alerts/{alert.id}", {field: "second"})
@@ -227,7 +227,7 @@ def test_the_clinician_participant_page_shows_alerts_and_check_ins(participant_c
     html = clinician_client.get(
         f"/clinician/participants/{world.participant_a.id}").get_data(as_text=True)
     assert "Answered yes to the safety question" in html
-    assert "1 · Very low" in html
+    assert "Mood 1 (Very low)" in html
     assert f"/clinician/participants/{world.participant_a.id}/safety-plan" in html
 
 

@@ -44,7 +44,9 @@ def test_clinician_creates_a_weekly_series_that_its_participants_see(client, wor
             series.time_zone) == (world.iop.id, "FREQ=WEEKLY;BYDAY=MO,WE", time(9), 90,
                                   "America/New_York")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Morning process group" in page and "FREQ=WEEKLY;BYDAY=MO,WE" in page
+    assert "Morning process group" in page
+    assert "Every Mon and Wed, 9:00\u202fAM – 10:30\u202fAM" in page
+    assert "FREQ=" not in page  # the rule in words, not in RRULE syntax
 
 
 def test_a_custom_rule_and_an_appointment_for_one_participant(client, world, login_as, db):

@@ -14,6 +14,7 @@ from tests.checkins import matrix as checkins
 from tests.offline import matrix as offline
 from tests.progress import matrix as progress
 from tests.push import matrix as push
+from tests.review import matrix as review
 from tests.safety import matrix as safety
 from tests.scales import matrix as scales
 from tests.schedule import matrix as schedule
@@ -21,7 +22,7 @@ from tests.security.matrix import shells
 from tests.skills import matrix as skills
 
 FEATURES = [shells, auth, care, checkins, scales, safety, progress, schedule, push, skills,
-            offline]
+            offline, review]
 
 EXPECTED: dict = {}
 SKIPPED_IN_WALK: set = set()

@@ -1,0 +1,75 @@
+"""The caseload's 14-day mood sparkline: daily averages placed on a small SVG, with words."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask_babel import ngettext
+
+DAYS = 14
+WIDTH, HEIGHT, PAD = 140, 34, 4
+MOOD_LOW, MOOD_HIGH = 1, 5
+
+
+@dataclass
+class Sparkline:
+    """Daily average moods over DAYS local days ending today, ready to draw."""
+
+    days: int = DAYS
+    width: int = WIDTH
+    height: int = HEIGHT
+    #: (x, y, value, day) of each day with an answer.
+    points: list[tuple[float, float, float, date]] = field(default_factory=list)
+    #: Runs of consecutive days, each "x,y x,y ...".
+    lines: list[str] = field(default_factory=list)
+    #: y of mood 3 (the "okay" line), for the faint middle guide.
+    mid_y: float = 0.0
+
+    @property
+    def text(self) -> str:
+        """What the sparkline shows, for screen readers and anyone who prefers words."""
+        if not self.points:
+            return ngettext("Mood: no answers in the last %(num)s day.",
+                            "Mood: no answers in the last %(num)s days.", self.days)
+        values = [p[2] for p in self.points]
+        return ngettext(
+            "Mood, last %(days)s days: answered on %(num)s day; lowest %(low)s, latest "
+            "%(latest)s (1 very low to 5 very good).",
+            "Mood, last %(days)s days: answered on %(num)s days; lowest %(low)s, latest "
+            "%(latest)s (1 very low to 5 very good).",
+            len(values), days=self.days, low=f"{min(values):g}", latest=f"{values[-1]:g}")
+
+
+def _y(value: float) -> float:
+    return round(PAD + (MOOD_HIGH - value) / (MOOD_HIGH - MOOD_LOW) * (HEIGHT - 2 * PAD), 1)
+
+
+def build(answers: list[tuple[date, int]], today: date, days: int = DAYS) -> Sparkline:
+    """A sparkline from (local day, mood) answers; days before the window are ignored."""
+    first = today - timedelta(days=days - 1)
+    by_day: dict[date, list[int]] = {}
+    for day, mood in answers:
+        if first <= day <= today:
+            by_day.setdefault(day, []).append(mood)
+    spark = Sparkline(days=days, mid_y=_y(3))
+    step = (WIDTH - 2 * PAD) / (days - 1)
+    run: list[str] = []
+    for index in range(days):
+        day = first + timedelta(days=index)
+        moods = by_day.get(day)
+        if not moods:
+            if len(run) > 1:
+                spark.lines.append(" ".join(run))
+            run = []
+            continue
+        value = round(sum(moods) / len(moods), 1)
+        x = round(PAD + index * step, 1)
+        spark.points.append((x, _y(value), value, day))
+        run.append(f"{x},{_y(value)}")
+    if len(run) > 1:
+        spark.lines.append(" ".join(run))
+    return spark
+
+
+def local_day(instant: datetime, zone) -> date:
+    """The local calendar day of an instant."""
+    return instant.astimezone(zone).date()
