@@ -6,6 +6,20 @@ from app.models.checkin import Checkin, CheckinSettings, ScaleResponse
 from app.models.consent import Consent
 from app.models.enrolment import Enrolment, EnrolmentStatus, EnrolmentTransition, TransitionKind
 from app.models.invite import Invite
+from app.models.medications import (
+    ChangeAction,
+    DoseStatus,
+    Medication,
+    MedicationChange,
+    MedicationDose,
+    MedicationEntry,
+    MedicationReminderSettings,
+    MedicationSource,
+    ProgramMedicationList,
+    SideEffectAnswer,
+    SideEffectReport,
+    SkipReason,
+)
 from app.models.mfa import RecoveryCode
 from app.models.program import LevelOfCare, Program
 from app.models.push import (
@@ -35,20 +49,32 @@ __all__ = [
     "CalendarFeed",
     "NoticeKind",
     "SessionKind",
+    "SideEffectAnswer",
+    "SideEffectReport",
+    "SkipReason",
     "SessionOccurrence",
     "SessionSeries",
     "AuditEvent",
     "BreakGlassGrant",
+    "ChangeAction",
     "Checkin",
     "CheckinSettings",
     "Consent",
     "DeliveryOutcome",
+    "DoseStatus",
     "Enrolment",
     "EnrolmentStatus",
     "EnrolmentTransition",
     "Invite",
     "LevelOfCare",
+    "Medication",
+    "MedicationChange",
+    "MedicationDose",
+    "MedicationEntry",
+    "MedicationReminderSettings",
+    "MedicationSource",
     "Program",
+    "ProgramMedicationList",
     "PushSubscription",
     "Reminder",
     "ReminderDelivery",
