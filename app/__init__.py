@@ -20,6 +20,7 @@ CAPABILITIES = (
     "app.progress",
     "app.schedule",
     "app.push",
+    "app.medications",
     "app.demo",
     "app.public",
     "app.participant",

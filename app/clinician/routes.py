@@ -8,6 +8,7 @@ from app.care import break_glass, scope
 from app.checkins import review as checkin_review
 from app.clinician import bp
 from app.extensions import db
+from app.medications import review as medication_review
 from app.models import Enrolment, EnrolmentStatus, EnrolmentTransition, User
 from app.safety import alerts as safety
 from app.security import audit
@@ -50,4 +51,5 @@ def participant(participant_id: int):
         grants=break_glass.grants_for_participant(person.id),
         transitions=transitions,
         checkin_summary=checkin_review.summary_for(current_user, person),
+        medications=medication_review.record_for(current_user, person),
     )

@@ -9,6 +9,7 @@ from app.care import enrolments
 from app.checkins.demo import seed_checkins
 from app.database import utcnow
 from app.extensions import db
+from app.medications.demo import seed_medications
 from app.models import Enrolment, LevelOfCare, Program, Role, User
 from app.push.demo import seed_push
 from app.schedule.demo import seed_schedule
@@ -89,5 +90,7 @@ def seed_demo_data() -> list[tuple[str, str]]:
     seed_checkins(users["alex@example.org"], users["sam@example.org"])
     seed_schedule(programs, users, start)
     seed_push(users["alex@example.org"], users["clinician@example.org"])
+    seed_medications(list(programs.values()), users["alex@example.org"],
+                     users["sam@example.org"], clinician)
     db.session.commit()
     return [(role.value, email) for email, _name, role, _programs in PEOPLE]

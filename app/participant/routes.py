@@ -8,6 +8,7 @@ from app.auth import accounts
 from app.auth.forms import ChangePasswordForm
 from app.care.enrolments import enrolment_history
 from app.extensions import db
+from app.medications import today as medications_today
 from app.participant import bp
 from app.participant.forms import ProfileForm
 from app.scales import service as scale_service
@@ -24,7 +25,8 @@ def today():
     """Home: the next session, the rest of today, and the quickest ways to help."""
     return render_template("participant/today.html",
                            due_scales=scale_service.due_scales(current_user),
-                           **schedule_pages.today_context(current_user))
+                           **schedule_pages.today_context(current_user),
+                           **medications_today.today_context(current_user))
 
 
 @bp.route("/schedule")
