@@ -46,9 +46,10 @@ blueprint_access(public_bp, Rule.PUBLIC)
 def register(app: Flask) -> None:
     """Attach the views and register the blueprints."""
     from app.medications import admin_routes, api, public_routes, routes, staff_routes  # noqa: F401
-    from app.medications.schedule import format_time_of_day
+    from app.medications.schedule import format_change_value, format_time_of_day
 
     app.jinja_env.filters["time_of_day"] = format_time_of_day
+    app.jinja_env.filters["change_value"] = format_change_value
     app.jinja_env.globals["new_client_uuid"] = lambda: str(uuid.uuid4())
 
     app.register_blueprint(bp, url_prefix="/medications")

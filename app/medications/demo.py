@@ -2,8 +2,8 @@
 client UUID, so running the seed again adds only the marks of days that have passed since.
 
 - Sam (PHP): sertraline once a day, its dose raised from 50 to 100 mg a week ago (two
-  entries), a weekly side-effect answer for each week so far; propranolol twice a day, whose
-  last four doses were not marked (the caseload's missed-doses flag).
+  entries), a weekly side-effect answer for each week so far; propranolol twice a day, not
+  marked for the last three days (four doses missed: the caseload's flag; yesterday's open).
 - Alex (IOP): hydroxyzine as needed, taken now and then.
 - Both programs: a list of names to suggest.
 """
@@ -37,8 +37,9 @@ NAMES = ["aripiprazole", "bupropion", "buprenorphine and naloxone", "citalopram"
          "quetiapine", "sertraline", "trazodone", "venlafaxine"]
 #: Sam's sertraline: (days ago) skipped, and why; every other dose is taken.
 SERTRALINE_SKIPS = {12: SkipReason.SIDE_EFFECTS, 5: SkipReason.FORGOT}
-#: Sam's propranolol: doses (days ago, hour) left unmarked: the last four counted ones.
-PROPRANOLOL_UNMARKED = {(9, 20), (3, 8), (3, 20), (2, 8), (2, 20)}
+#: Sam's propranolol: doses (days ago, hour) left unmarked: yesterday's (still open) and the
+#: four before them (missed: the caseload flag).
+PROPRANOLOL_UNMARKED = {(9, 20), (3, 8), (3, 20), (2, 8), (2, 20), (1, 8), (1, 20)}
 PROPRANOLOL_SKIPS = {(15, 20): SkipReason.RAN_OUT, (6, 8): SkipReason.CHOSE_NOT_TO}
 #: Alex's hydroxyzine: (days ago, hour, minute) taken.
 HYDROXYZINE_TAKEN = [(19, 22, 10), (16, 14, 30), (12, 23, 5), (9, 21, 40), (5, 15, 0),

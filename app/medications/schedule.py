@@ -139,3 +139,21 @@ def format_time_of_day(value) -> str:
 
     at = time.fromisoformat(value) if isinstance(value, str) else value
     return format_time(at, "short", locale=get_locale())
+
+
+def format_change_value(value, name: str) -> str:
+    """A value from the change log as a person reads it: times and dates in the reader's
+    locale, yes/no, a dash for nothing."""
+    from flask_babel import gettext as _
+
+    from app.formatting import format_day
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if name == "times" and isinstance(value, list):
+        return ", ".join(format_time_of_day(t) for t in value)
+    if name in ("start_on", "stop_on") and isinstance(value, str):
+        return format_day(date.fromisoformat(value))
+    return str(value)

@@ -36,6 +36,7 @@ class DoseRow:
     dose: Dose
     mark: MedicationDose | None
     zone: str
+    today: date
     error: str | None = None
     taken_uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
     skip_uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
@@ -45,6 +46,10 @@ class DoseRow:
         if self.mark is None:
             return "open"
         return "taken" if self.mark.status == DoseStatus.TAKEN else "skipped"
+
+    @property
+    def is_yesterday(self) -> bool:
+        return self.dose.day < self.today
 
     @property
     def part(self):
@@ -75,7 +80,8 @@ def dose_row(participant: User, dose: Dose, now: datetime | None = None,
              error: str | None = None) -> DoseRow:
     """One dose as Today shows it (after marking it, or with an error)."""
     latest = marks.latest_marks(participant.id, dose.day, dose.day)
-    return DoseRow(dose, latest.get(dose.slot), participant_zone(participant), error)
+    zone = participant_zone(participant)
+    return DoseRow(dose, latest.get(dose.slot), zone, local_today(zone, now or utcnow()), error)
 
 
 def as_needed_row(participant: User, medication: Medication, now: datetime | None = None,
@@ -101,7 +107,7 @@ def today_context(participant: User, now: datetime | None = None) -> dict:
     groups: list[tuple[object, list[DoseRow]]] = []
     yesterday = []
     for outcome in outcomes:
-        row = DoseRow(outcome.dose, outcome.mark, zone)
+        row = DoseRow(outcome.dose, outcome.mark, zone, today)
         if outcome.dose.day < today:
             if outcome.mark is None:
                 yesterday.append(row)
