@@ -69,11 +69,18 @@ class MedicationForm(FlaskForm):
         given = {getattr(self, name).data for name in TIME_FIELDS}
         return sorted(t.strftime("%H:%M") for t in given if t is not None)
 
-    def validate_time_1(self, field) -> None:
+    def validate(self, extra_validators=None) -> bool:
+        # Whole-form rule (an empty time field stops its own validators): times or as needed.
+        valid = super().validate(extra_validators)
         if self.is_as_needed.data and self.times():
-            raise ValidationError(_l("Leave the times empty for a medication taken as needed."))
+            self.time_1.errors = [*self.time_1.errors,
+                                  _l("Leave the times empty for a medication taken as needed.")]
+            return False
         if not self.is_as_needed.data and not self.times():
-            raise ValidationError(_l("Add at least one time of day, or tick “Taken as needed”."))
+            self.time_1.errors = [*self.time_1.errors,
+                                  _l("Add at least one time of day, or tick “Taken as needed”.")]
+            return False
+        return valid
 
     def details(self) -> Details:
         """What the form says, as the list service takes it."""
@@ -107,9 +114,12 @@ class TimesForm(FlaskForm):
         for name, value in zip(TIME_FIELDS, details.times, strict=False):
             getattr(self, name).data = time.fromisoformat(value)
 
-    def validate_time_1(self, field) -> None:
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
         if not self.times():
-            raise ValidationError(_l("Add at least one time of day."))
+            self.time_1.errors = [*self.time_1.errors, _l("Add at least one time of day.")]
+            return False
+        return valid
 
 
 class StopForm(FlaskForm):

@@ -39,3 +39,7 @@ def backdate(db, medication, day: date) -> None:
     for entry in medication.entries:
         entry.tracked_from = max(entry.start_on, day)
     db.session.commit()
+
+
+# The push package's fixtures (fake push service, devices on it, a clock, a dispatcher).
+from tests.push.conftest import clock, dispatcher, fake_push, make_device  # noqa: E402, F401
