@@ -117,7 +117,6 @@ def test_the_sender_drops_a_follow_up_for_a_dose_marked_since_planning(
     clock.now = at(DAY, 8, 1)
     worker = dispatcher()
     worker.run_once()  # the 08:00 reminder
-    key = dose_key(medication.current.id, DAY, time(8))
     # Marked by a path that did not cancel the rows (another process, a replayed upload).
     db.session.add(MedicationDose(participant_id=person.id, medication_id=medication.id,
                                   entry_id=medication.current.id, client_uuid=str(uuid.uuid4()),
