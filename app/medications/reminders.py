@@ -1,4 +1,4 @@
-"""Medication reminders for the push registry (app/push/kinds.py, kind "medication").
+"""Medication reminders for the push registry (app/push/kinds.py, kind "dose").
 
 At each dose time a reminder, and after the participant's chosen delay a follow-up while the
 dose is still unmarked. Doses due at the same time are one reminder (one notification whose
@@ -30,6 +30,8 @@ from app.models import (
 )
 from app.push.triggers import GRACE, Desired, PlanContext, app_path
 
+#: The kind's key in the registry: neutral, as everything in a payload is.
+KIND = "dose"
 #: Follow-up delays a participant can choose (0: no follow-up); the default is 30.
 FOLLOW_UP_CHOICES = (0, 15, 30, 60)
 DEFAULT_FOLLOW_UP = 30
@@ -105,16 +107,16 @@ def plan(ctx: PlanContext) -> list[Desired]:
         if stale <= ctx.now:
             continue
         context = {"doses": ",".join(sorted(d.key for d in group)), "day": first.day.isoformat(),
-                   "at": first.at.strftime("%H:%M"), "path": path + "#medications"}
+                   "at": first.at.strftime("%H:%M"), "path": path + "#doses"}
         stem = f"{ctx.user.id}:{first.day:%Y%m%d}:{first.at:%H%M}"
         desired.append(Desired(
-            key=f"med:{stem}", kind="medication", user_id=ctx.user.id, due_at=due,
+            key=f"med:{stem}", kind=KIND, user_id=ctx.user.id, due_at=due,
             stale_at=stale, context=context, only_if_exists=due < ctx.now - GRACE))
         minutes = settings.follow_up_minutes
         if minutes:
             again = due + timedelta(minutes=minutes)
             desired.append(Desired(
-                key=f"med-again:{stem}:{minutes}", kind="medication", user_id=ctx.user.id,
+                key=f"med-again:{stem}:{minutes}", kind=KIND, user_id=ctx.user.id,
                 due_at=again, stale_at=stale, context={**context, "follow_up": True},
                 only_if_exists=again < ctx.now - GRACE))
     return desired
@@ -132,7 +134,7 @@ def cancel_pending(user_id: int, dose: Dose) -> int:
     commits; a reminder of several doses is kept until all of them are marked."""
     rows = db.session.execute(
         sa.select(Reminder.id, Reminder.context).where(
-            Reminder.user_id == user_id, Reminder.kind == "medication",
+            Reminder.user_id == user_id, Reminder.kind == KIND,
             Reminder.status == ReminderStatus.PENDING)).all()
     rows = [(row_id, context) for row_id, context in rows if dose.key in _keys(context)]
     marked = _marked({user_id}, {k for _id, context in rows for k in _keys(context)})

@@ -172,14 +172,14 @@ register(Kind(
     plan_person=triggers.plan_scale_reminders, unwanted=triggers.unwanted_scales,
 ))
 register(Kind(
-    key="medication", audience=PARTICIPANT, label=_l("Medication reminder"),
+    key="dose", audience=PARTICIPANT, label=_l("Medication reminder"),
     trigger="each dose time on the participant's medication list (doses due at the same time "
             "are one reminder), and a follow-up after the chosen delay while still unmarked",
     lead="at the dose time (the participant's own times; quiet hours do not apply); follow-up "
          "15, 30 (default) or 60 min later, or none; stale 4 h after the dose time",
     urgency="normal", stale_after=timedelta(hours=1), quiet_hours=False,
-    detailed=_medication_text, tag="trellis-medication",
-    topic_source=lambda user_id, context, _k: f"medication:{user_id}:{context.get('doses')}",
+    detailed=_medication_text, tag="trellis-dose",
+    topic_source=lambda user_id, context, _k: f"dose:{user_id}:{context.get('doses')}",
     plan_person=triggers.plan_medication_reminders, unwanted=triggers.unwanted_medications,
     snooze=True, actions=_medication_actions, action_data=triggers.medication_action_data,
 ))

@@ -36,5 +36,5 @@ async function markTakenFromNotification(data) {
 // Called from the notificationclick handler in sw.js for the "taken" action.
 self.trellisMedicationTaken = async (data, openPage) => {
   if (data.dose && data.doseToken && await markTakenFromNotification(data)) return undefined;
-  return openPage(data.url || "/today#medications");
+  return openPage(data.url || "/today#doses");
 };

@@ -25,7 +25,7 @@ def at(day, hour, minute=0):
     return datetime.combine(day, time(hour, minute), tzinfo=NY).astimezone(UTC)
 
 
-def _rows(db, kind="medication"):
+def _rows(db, kind="dose"):
     db.session.expire_all()
     return {r.dedupe_key: r for r in db.session.scalars(
         sa.select(Reminder).where(Reminder.kind == kind))}
@@ -58,11 +58,11 @@ def test_planned_at_each_dose_time_with_a_follow_up(world, db, add_medication, m
     reminders.save_settings(person, True, 0)
     db.session.commit()
     planner.plan_person(person, at(DAY, 7))
-    assert not [r for r in pending(db, "medication") if r.dedupe_key.startswith("med-again")]
+    assert not [r for r in pending(db, "dose") if r.dedupe_key.startswith("med-again")]
     reminders.save_settings(person, False, 30)
     db.session.commit()
     planner.plan_person(person, at(DAY, 7))
-    assert pending(db, "medication") == []
+    assert pending(db, "dose") == []
 
 
 def test_quiet_hours_do_not_move_a_bedtime_dose_and_dst_days_plan_once(
@@ -95,7 +95,7 @@ def test_marking_the_dose_cancels_its_follow_up_and_nothing_more_is_sent(
     worker.run_once()
     [first] = fake_push.for_endpoint(device.endpoint)
     note = first.message["notification"]
-    assert note["body"] == "You have a reminder" and note["tag"] == "trellis-medication"
+    assert note["body"] == "You have a reminder" and note["tag"] == "trellis-dose"
     assert [a["action"] for a in note["actions"]] == ["taken", "snooze-30"]
     assert [a["title"] for a in note["actions"]] == ["Taken", "Remind me in 30 min"]
     key = dose_key(medication.current.id, DAY, time(8))
@@ -180,7 +180,7 @@ def test_remind_me_in_30_minutes_from_the_notification(
     data = _sent_data(fake_push, device)
     snoozed = client.post("/push/snooze", json={"token": data["snooze"], "minutes": 30})
     assert snoozed.status_code == 204
-    [row] = [r for r in pending(db, "medication") if r.dedupe_key.startswith("snooze:")]
+    [row] = [r for r in pending(db, "dose") if r.dedupe_key.startswith("snooze:")]
     assert abs(row.due_at - (utcnow() + timedelta(minutes=30))) < timedelta(minutes=1)
     assert row.context["doses"] == data["dose"]
     clock.now = row.due_at + timedelta(minutes=1)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from app.models import LevelOfCare, Reminder, SafetyAlert, SessionKind
+from app.medications import listing, reminders
 from app.push import actions, kinds
 from app.push.preferences import save_preferences
 from app.schedule import series as session_series
@@ -24,7 +25,8 @@ PHI_WORDS = ["therapy", "iop", "php", "recovery", "substance", "opioid", "alcoho
              "depress", "anxiety", "phq", "gad", "mood", "craving", "self-harm", "diagnos",
              "dbt", "psychiatr", "medication", "relapse", "intensive", "hospital"]
 NAMES = ["Jordan", "Alvarez", "Riley", "Okafor", "Moreno", "Casey", "Riverside",
-         "Skills for Opioid Recovery", "Medication review", "jordan@", "riley@"]
+         "Skills for Opioid Recovery", "Medication review", "jordan@", "riley@", "Sertraline",
+         "50 mg", "Dr Patel"]
 
 
 def _words(text: str) -> set[str]:
@@ -71,6 +73,10 @@ def test_every_kind_discreet_and_detailed_carries_no_phi(
     alert.created_at = clock.now
     for person in (discreet, detailed):
         actions.send_test(person, now=clock.now)
+        listing.add(person, listing.Details(name="Sertraline", strength="50 mg", form="tablet",
+                                            amount="1 tablet", times=["18:00"],
+                                            prescriber="Dr Patel", note="Sertraline at 18:00"),
+                    today, primary, today)
     db.session.commit()
 
     worker = dispatcher()
@@ -88,7 +94,7 @@ def test_every_kind_discreet_and_detailed_carries_no_phi(
             kind = received.message["notification"]["data"]["kind"]
             sent.setdefault((who.id, kind), []).append(received.message)
     participant_kinds = {"session", "session_evening", "session_change", "checkin", "scale",
-                         "test"}
+                         "test", "dose"}
     for person in (discreet, detailed):
         assert {kind for who, kind in sent if who == person.id} == participant_kinds
     assert (primary.id, "safety_alert") in sent and (other.id, "safety_alert") in sent
@@ -97,7 +103,13 @@ def test_every_kind_discreet_and_detailed_carries_no_phi(
     for (who, kind), messages in sent.items():
         is_detailed = who in (detailed.id,) or (who == primary.id and kind == "safety_alert")
         for message in messages:
-            text = json.dumps(message, ensure_ascii=False)
+            data = message["notification"]["data"]
+            if kind == "dose":  # the "Taken" token names only the person and the doses
+                assert reminders.read_token(data["dose_token"], data["dose"]) == who
+            # Signed tokens are opaque base64: their letters could spell "php" by chance.
+            opaque = {**message, "notification": {**message["notification"], "data": {
+                k: v for k, v in data.items() if k not in ("snooze", "dose_token")}}}
+            text = json.dumps(opaque, ensure_ascii=False)
             for name in NAMES:
                 assert name.lower() not in text.lower(), (kind, name, text)
             assert not _words(text) & {w for w in PHI_WORDS if " " not in w}, (kind, text)

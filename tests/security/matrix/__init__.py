@@ -11,6 +11,7 @@ Add a feature by importing its module into FEATURES.
 from tests.auth import matrix as auth
 from tests.care import matrix as care
 from tests.checkins import matrix as checkins
+from tests.medications import matrix as medications
 from tests.progress import matrix as progress
 from tests.push import matrix as push
 from tests.safety import matrix as safety
@@ -18,7 +19,7 @@ from tests.scales import matrix as scales
 from tests.schedule import matrix as schedule
 from tests.security.matrix import shells
 
-FEATURES = [shells, auth, care, checkins, scales, safety, progress, schedule, push]
+FEATURES = [shells, auth, care, checkins, scales, safety, progress, schedule, push, medications]
 
 EXPECTED: dict = {}
 SKIPPED_IN_WALK: set = set()
