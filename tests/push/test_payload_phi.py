@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from app.models import LevelOfCare, Reminder, SafetyAlert, SessionKind
 from app.medications import listing, reminders
+from app.models import LevelOfCare, Reminder, SafetyAlert, SessionKind
 from app.push import actions, kinds
 from app.push.preferences import save_preferences
 from app.schedule import series as session_series
