@@ -135,6 +135,9 @@ def change(medication: Medication, details: Details, effective_on: date, by: Use
     if effective_on < today:
         raise Refused({"effective_on": _("Choose today or a later date: doses already due "
                                          "stay as they were recorded.")})
+    if current.stop_on is not None and effective_on > current.stop_on:
+        raise Refused({"effective_on": _("This medication stops on %(date)s: choose that day "
+                                         "or earlier.", date=format_day(current.stop_on))})
     diff = {name: [_plain(getattr(current, name)), _plain(getattr(details, name))]
             for name in FIELDS if getattr(current, name) != getattr(details, name)}
     if not diff:

@@ -140,6 +140,14 @@ def test_bad_input_keeps_what_was_typed_and_saves_nothing(world, db, participant
     assert medication.current.stop_on is None and medication.current.strength == "50 mg"
     assert len(_changes(db, medication)) == 1
 
+    # A stop planned for tomorrow: a new dose cannot begin after it.
+    post_form(participant_client, f"/medications/{medication.id}/stop",
+              {"stop_on": (start + timedelta(days=1)).isoformat()})
+    late = post_form(participant_client, f"/medications/{medication.id}/edit",
+                     {**FORM, "strength": "75 mg",
+                      "effective_on": (start + timedelta(days=2)).isoformat()})
+    assert late.status_code == 400 and "choose that day or earlier" in late.get_data(as_text=True)
+
 
 def test_html_in_names_and_notes_is_shown_as_text_everywhere(world, db, participant_client,
                                                              clinician_client, add_medication):
