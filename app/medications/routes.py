@@ -150,6 +150,11 @@ def _row_for(raw, error: str | None = None):
     return None
 
 
+def _next(raw) -> str:
+    """The page the form was on (Today unless it says otherwise)."""
+    return safe_next(raw.get("next")) or url_for("participant.today")
+
+
 @bp.route("/doses", methods=["POST"])
 def mark_dose():
     """Taken / Skip on Today (and "Log a dose" for an as-needed medication)."""
@@ -161,16 +166,16 @@ def mark_dose():
         found = _row_for(raw, error)
         if found is None or not wants_fragment():
             flash(error, "error")
-            return redirect(safe_next(raw.get("next")) or url_for("participant.today")), 303
-        return render_template(found[0], **found[1]), 422
+            return redirect(_next(raw)), 303
+        return render_template(found[0], next_path=_next(raw), **found[1]), 422
     except doses.Conflict:
         flash(_("This was already sent with other answers; please try again."), "error")
-        return redirect(safe_next(raw.get("next")) or url_for("participant.today")), 303
+        return redirect(_next(raw)), 303
     found = _row_for(raw)
     if found is not None and wants_fragment():
-        return render_template(found[0], **found[1])
+        return render_template(found[0], next_path=_next(raw), **found[1])
     flash(_("Saved."), "success")
-    return redirect(safe_next(raw.get("next")) or url_for("participant.today"))
+    return redirect(_next(raw))
 
 
 @bp.route("/side-effects", methods=["POST"])

@@ -157,11 +157,13 @@ def test_todays_taken_button_marks_the_dose_and_answers_with_the_row(
     assert page.count('data-offline-queue="medication-dose"') >= 4
     key = _key(medication, at="20:00")
     response = post_form(participant_client, "/medications/doses",
-                         {"client_uuid": str(uuid.uuid4()), "dose": key, "status": "taken"},
+                         {"client_uuid": str(uuid.uuid4()), "dose": key, "status": "taken",
+                          "next": "/today"},
                          headers={"HX-Request": "true"})
     assert response.status_code == 200
     row = response.get_data(as_text=True)
     assert f'id="dose-{key}"' in row and "Taken at" in row and "&lt;b&gt;" in row
+    assert 'name="next" value="/today"' in row  # the row's "Change" still returns to Today
     [mark] = _marks(db)
     assert mark.source == "form" and mark.due_on == today_in()
 
