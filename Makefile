@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV_ENV := TRELLIS_ENV=development
 
-.PHONY: install run test lint lock clean
+.PHONY: install run test lint lock clean icons
 
 # requirements.lock pins every package (CI audits it); pyproject.toml keeps the compatible ranges.
 $(STAMP): pyproject.toml requirements.lock
@@ -39,6 +39,10 @@ lock:
 	.lock-venv/bin/pip install --quiet -e '.[dev]'
 	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 	rm -rf .lock-venv
+
+## PNG app icons from static/icons/*.svg (needs rsvg-convert: apt-get install librsvg2-bin).
+icons:
+	$(PYTHON) tools/make_icons.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

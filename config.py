@@ -104,6 +104,9 @@ class Config:
     REMINDERS_MAX_ATTEMPTS = int(os.environ.get("REMINDERS_MAX_ATTEMPTS", "8"))
     #: Minutes before a safety alert goes to a program's other clinicians (per program too).
     ALERT_ESCALATION_MINUTES = 30
+    # --- The installed app (app/offline; docs/offline.md) ---
+    #: Seconds a page waits for a weak signal before the phone shows its saved copy instead.
+    OFFLINE_SLOW_PAGE_SECONDS = float(os.environ.get("OFFLINE_SLOW_PAGE_SECONDS", "8"))
 
     @classmethod
     def secret_key(cls) -> str | None:

@@ -21,6 +21,7 @@ CAPABILITIES = (
     "app.schedule",
     "app.push",
     "app.medications",
+    "app.offline",
     "app.demo",
     "app.public",
     "app.participant",

@@ -15,12 +15,19 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+
+#: How long a phone may hold a submission, and how far ahead its clock may run.
+MAX_CLIENT_AGE = timedelta(days=7)
+CLIENT_CLOCK_SKEW = timedelta(minutes=10)
 
 Record = TypeVar("Record")
 
@@ -53,6 +60,31 @@ def parse_client_uuid(value: Any) -> str | None:
         return str(uuid.UUID(value))
     except ValueError:
         return None
+
+
+def parse_client_timestamp(value: Any, zone: str,
+                           now: datetime) -> tuple[datetime | None, str | None]:
+    """When the phone says the participant answered: (instant, None), (None, None) when not
+    given, or (None, message) when it is not a time, in the future or over 7 days back.
+
+    ISO 8601; a time without an offset is read in `zone` (the participant's zone).
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00")) \
+            if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        return None, str(_l("Enter a date and time, e.g. 2026-03-14T09:30."))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    if moment > now + CLIENT_CLOCK_SKEW:
+        return None, str(_l("That time is in the future."))
+    if moment < now - MAX_CLIENT_AGE:
+        return None, str(_l("Answers can be sent at most 7 days after they were given."))
+    return moment, None
 
 
 def find(model, participant_id: int, client_uuid: str):

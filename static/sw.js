@@ -1,10 +1,12 @@
 // Trellis service worker, served from /sw.js so it controls the whole app.
-// It handles push reminders, and keeps the participant's help pages for when there is no signal.
 //
-// - offline: the crisis page and the participant's own safety plan (and the stylesheets they
-//   need) are kept in one cache, refreshed whenever they load; with no network, navigations get
-//   the kept copy, and any other page falls back to the crisis page. Nothing else is cached:
-//   never another page of health information. Sign-out's Clear-Site-Data empties the cache.
+// - offline (static/js/sw-offline.js, with the queue's store static/js/offline-store.js):
+//   the app shell precached at install in a versioned cache; the signed-in participant's pages
+//   kept as they are seen and shown offline with a notice; an offline page for the rest; the
+//   queue sent by Background Sync; copies dropped when the session ends. docs/offline.md.
+// - update: the server fills in VERSION from the content of every static file, so any change
+//   installs a new worker; it waits until the page's "Update now" (or every tab closing), then
+//   deletes the old version's caches.
 // - push: ALWAYS shows a notification (iOS revokes the subscription of a worker that does not),
 //   with a tag per kind so a newer reminder replaces the older one of its kind.
 // - notificationclick: opens the reminder's page in an open Trellis window (focused), or a new
@@ -14,72 +16,14 @@
 //   page handed over when reminders were turned on (no session is needed for that).
 "use strict";
 
+const VERSION = "__TRELLIS_VERSION__";
+const SHELL_FILES = __TRELLIS_SHELL_FILES__;  // filled in by app/offline/shell.py
+const NAV_WAIT_MS = __TRELLIS_SLOW_PAGE_MS__;  // OFFLINE_SLOW_PAGE_SECONDS
 const DEFAULT_TITLE = "Trellis";
 const DEFAULT_BODY = "You have a reminder";
 const STORE = "trellis-push";
 
-self.addEventListener("install", () => self.skipWaiting());
-self.addEventListener("activate", (event) => event.waitUntil((async () => {
-  // Only the current version's cache survives an update of this file.
-  for (const name of await caches.keys()) {
-    if (name.startsWith("trellis-offline-") && name !== OFFLINE_CACHE) await caches.delete(name);
-  }
-  await self.clients.claim();
-})()));
-
-// --- offline help ----------------------------------------------------------------------------
-
-const OFFLINE_CACHE = "trellis-offline-v1";
-const OFFLINE_PAGES = ["/crisis", "/safety-plan"];
-const OFFLINE_ASSETS = ["/static/css/base.css", "/static/css/layout.css",
-                        "/static/css/components.css", "/static/js/csrf.js",
-                        "/static/js/quick-exit.js", "/static/vendor/htmx/htmx.min.js"];
-
-// Keep a response only if it is the page itself: a redirect (to sign-in) or an error is not.
-async function keep(path, response) {
-  if (response.ok && !response.redirected && response.type === "basic") {
-    const cache = await caches.open(OFFLINE_CACHE);
-    await cache.put(path, response.clone());
-  }
-  return response;
-}
-
-async function refreshOffline() {
-  await Promise.all([...OFFLINE_PAGES, ...OFFLINE_ASSETS].map(async (path) => {
-    try {
-      await keep(path, await fetch(path, { credentials: "same-origin", cache: "no-store" }));
-    } catch (error) {
-      // offline now: keep what we have
-    }
-  }));
-}
-
-async function networkFirst(request, path) {
-  try {
-    const response = await fetch(request);
-    return (OFFLINE_PAGES.includes(path) || OFFLINE_ASSETS.includes(path))
-      ? keep(path, response) : response;
-  } catch (error) {
-    const cache = await caches.open(OFFLINE_CACHE);
-    const kept = await cache.match(path);
-    if (kept) return kept;
-    if (request.mode === "navigate") {
-      const help = await cache.match("/crisis");
-      if (help) return help;
-    }
-    throw error;
-  }
-}
-
-self.addEventListener("fetch", (event) => {
-  const request = event.request;
-  const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  const path = url.pathname;
-  if (request.mode === "navigate" || OFFLINE_ASSETS.includes(path)) {
-    event.respondWith(networkFirst(request, path));
-  }
-});
+importScripts("/static/js/offline-store.js", "/static/js/sw-offline.js");
 
 // --- push ----------------------------------------------------------------------------------
 
@@ -207,7 +151,6 @@ self.addEventListener("message", (event) => {
   if (message.type === "trellis-device" && typeof message.token === "string") {
     event.waitUntil(storeDevice({ token: message.token, key: message.key }));
   }
-  if (message.type === "trellis-refresh-offline") event.waitUntil(refreshOffline());
 });
 
 // --- pushsubscriptionchange ----------------------------------------------------------------

@@ -92,8 +92,9 @@ def save(participant: User, raw: Mapping, source: str = "form",
         _apply(checkin, values)
         db.session.add(checkin)
         if found:  # saved with the check-in, or not at all
-            created_alert.append(safety.raise_alert(participant, found, checkin=checkin,
-                                                    enrolment=enrolment))
+            created_alert.append(safety.raise_alert(
+                participant, found, checkin=checkin, enrolment=enrolment,
+                client_recorded_at=values["client_timestamp"]))
         return checkin
 
     saved = submissions.save_once(Checkin, participant.id, values["client_uuid"],

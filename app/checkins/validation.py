@@ -182,10 +182,14 @@ def clean(raw: Mapping, zone: str, now: datetime, strict: bool = False) -> tuple
     return values, errors
 
 
+#: About the delivery, not the check-in: a form post that timed out after the server saved it
+#: and the offline queue's resend of it (which adds the phone's time) are the same check-in.
+NOT_CONTENT = ("client_uuid", "client_timestamp", "client_time_zone")
+
+
 def content_hash(values: dict) -> str:
-    """SHA-256 of the canonical JSON of what was submitted (answers and client metadata)."""
-    canonical = {k: v for k, v in values.items() if k != "client_uuid"}
-    for key in ("occurred_at", "client_timestamp"):
-        if canonical.get(key) is not None:
-            canonical[key] = canonical[key].astimezone(ZoneInfo("UTC")).isoformat()
+    """SHA-256 of the canonical JSON of the check-in itself: its answers and when it was."""
+    canonical = {k: v for k, v in values.items() if k not in NOT_CONTENT}
+    if canonical.get("occurred_at") is not None:
+        canonical["occurred_at"] = canonical["occurred_at"].astimezone(ZoneInfo("UTC")).isoformat()
     return submissions.content_hash(canonical)

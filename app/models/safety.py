@@ -41,6 +41,9 @@ class SafetyAlert(db.Model):
     #: alert still says why after the participant deletes the check-in.
     triggers: Mapped[list] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: When the participant answered, by the phone's clock, if the answer came from the offline
+    #: queue (`created_at` is when the server received it): staff see the delay.
+    client_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Set by the push dispatcher once the primary clinician has been sent the alert.
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

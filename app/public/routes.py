@@ -4,10 +4,10 @@ from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.care.enrolments import current_enrolment
+from app.offline.manifest import manifest as manifest_for
 from app.public import bp
 from app.security.access import Rule, access
 from app.security.redirects import home_for
-from app.templating import discreet_app_name
 
 
 @bp.route("/")
@@ -33,19 +33,7 @@ def manifest():
     enrolment = None
     if current_user.is_authenticated and current_user.is_participant:
         enrolment = current_enrolment(current_user)
-    name = discreet_app_name(enrolment)
-    icon = enrolment.program.app_icon if enrolment else "leaf"
-    body = {
-        "name": name,
-        "short_name": name,
-        "start_url": url_for("public.index"),
-        "scope": "/",
-        "display": "standalone",
-        "background_color": "#f7f7f4",
-        "theme_color": "#1f5f7a",
-        "icons": [{"src": url_for("static", filename=f"icons/{icon}.svg"), "sizes": "any",
-                   "type": "image/svg+xml", "purpose": "any"}],
-    }
+    body = manifest_for(enrolment)
     response = jsonify(body)
     response.mimetype = "application/manifest+json"
     return response

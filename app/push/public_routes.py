@@ -6,14 +6,13 @@ subscription can change while no page is open, so these two endpoints take a sig
 CSRF token. Each token names one person and one reminder or device, and can do only this.
 """
 
-from pathlib import Path
-
 from flask import Response, current_app, jsonify, request, session, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired
 
 from app.extensions import csrf, db
 from app.models import PushSubscription, Reminder, Role, User
+from app.offline.shell import worker_script
 from app.push import actions, payload, public_bp, subscriptions
 from app.push.endpoints import InvalidSubscription
 from app.push.vapid import VapidConfigError, keys
@@ -21,10 +20,9 @@ from app.push.vapid import VapidConfigError, keys
 
 @public_bp.route("/sw.js")
 def service_worker():
-    """static/sw.js from the site root, so it controls every page of the app."""
-    # Read whole (a few KB) rather than streamed, so no file handle outlives the request.
-    script = (Path(current_app.static_folder) / "sw.js").read_bytes()
-    response = Response(script, mimetype="text/javascript")
+    """static/sw.js from the site root, so it controls every page of the app; its version and
+    precached files are filled in by app.offline.shell."""
+    response = Response(worker_script(), mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"  # a new worker is picked up at once
     return response

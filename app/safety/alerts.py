@@ -91,11 +91,13 @@ def raise_alert(
     checkin: Checkin | None = None,
     scale_response: ScaleResponse | None = None,
     enrolment: Enrolment | None = None,
+    client_recorded_at=None,
 ) -> SafetyAlert:
     """Add an alert to the caller's transaction, so the answer and the alert commit together.
 
     Pass the participant's `enrolment` when the caller has it: looking it up here would flush
-    the pending answer early.
+    the pending answer early. `client_recorded_at` is when the phone says the answer was given
+    (answers sent later by the offline queue); the alert's `created_at` is the receipt.
 
     The alert waits, `notified_at` empty, for the reminders dispatcher to push it to the
     primary clinician; until then the care team sees it at the top of their pages.
@@ -109,6 +111,7 @@ def raise_alert(
         scale_response=scale_response,
         triggers=[dict(t) for t in found],
         created_at=utcnow(),
+        client_recorded_at=client_recorded_at,
     )
     db.session.add(alert)
     return alert

@@ -27,11 +27,13 @@ class ResponseResult:
 
 
 def save_response(participant: User, scale: Scale, raw: Mapping,
-                  now: datetime | None = None) -> ResponseResult:
+                  now: datetime | None = None,
+                  client_recorded_at: datetime | None = None) -> ResponseResult:
     """Validate, score and save a scale response with any safety alert, in one transaction.
 
     Every scored item must be answered (else Invalid, nothing saved). Submitting the same form
-    twice saves it once.
+    twice saves it once. `client_recorded_at` (answers sent later by the offline queue) is
+    when the phone says they were given; a safety alert records it beside its receipt time.
     """
     answers, errors = validate_answers(scale, raw)
     if errors:
@@ -55,7 +57,8 @@ def save_response(participant: User, scale: Scale, raw: Mapping,
         db.session.add(response)
         if found:  # saved with the response, or not at all
             created_alert.append(safety.raise_alert(participant, found, scale_response=response,
-                                                    enrolment=enrolment))
+                                                    enrolment=enrolment,
+                                                    client_recorded_at=client_recorded_at))
         return response
 
     saved = submissions.save_once(ScaleResponse, participant.id, client_uuid, digest, create)

@@ -13,6 +13,9 @@ function quickExit(link) {
   data.append("csrf_token", csrfToken());
   // sendBeacon survives the page being replaced; fetch would be cancelled.
   navigator.sendBeacon(link.dataset.beacon, data);
+  // The pages kept for offline reading go too (static/js/sw-offline.js); unsent answers stay.
+  const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (worker) worker.postMessage({ type: "trellis-signed-out" });
   // replace(), not assign(): the current Trellis page leaves the history.
   window.location.replace(link.href);
 }

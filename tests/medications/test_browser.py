@@ -170,3 +170,26 @@ def test_the_care_teams_record_on_a_desktop(open_page, sign_in, check_a11y, robi
     check_a11y(page)
     page.goto(f"/clinician/participants/{person.id}/medications/{morning.id}/edit")
     check_a11y(page)
+
+
+def test_taken_without_signal_is_kept_on_the_phone_and_sent_once(open_page, sign_in, robin,
+                                                                  db, check_a11y):
+    from tests.offline.browser import controlled, go_offline, go_online, queued, wait_for
+
+    person, _clinician, morning, _evening, today = robin
+    page = open_page("phone")
+    sign_in(page, person, lands_on="/today")
+    controlled(page)
+    go_offline(page)
+    row = page.locator(f"#dose-{dose_key(morning.current.id, today, time(8))}")
+    row.get_by_role("button", name=re.compile(r"^Taken sertraline")).tap()
+    page.get_by_text("Saved on this phone").first.wait_for()
+    (item,) = queued(page)
+    assert item["kind"] == "medication-dose" and item["body"]["status"] == "taken"
+    assert _marks(db) == []
+    check_a11y(page)
+    go_online(page)
+    wait_for(lambda: len(_marks(db)) == 1, message="the dose sent")
+    page.wait_for_timeout(500)
+    [mark] = _marks(db)
+    assert (mark.source, mark.due_time) == ("api", time(8))

@@ -8,7 +8,7 @@ def test_manifest_defaults_to_a_neutral_name(client):
     assert manifest.mimetype == "application/manifest+json"
     body = manifest.get_json()
     assert body["name"] == body["short_name"] == "Trellis"
-    assert body["icons"][0]["src"] == "/static/icons/leaf.svg"
+    assert body["icons"][0]["src"] == "/static/icons/leaf-192.png"
     assert body["display"] == "standalone"
 
 
@@ -21,10 +21,13 @@ def test_program_chooses_the_installed_apps_name_and_icon(app, client, world, lo
     assert response.status_code == 302
     login_as(world.participant_a)
     body = client.get("/manifest.webmanifest").get_json()
-    assert body["name"] == "Daybook" and body["icons"][0]["src"] == "/static/icons/sun.svg"
+    assert body["name"] == "Daybook"
+    assert {icon["src"].split("/")[-1] for icon in body["icons"]} == {
+        "sun-192.png", "sun-512.png", "sun-maskable-192.png", "sun-maskable-512.png"}
     html = client.get("/today").get_data(as_text=True)
     assert "<title>Today · Daybook</title>" in html
     assert 'content="Daybook"' in html
+    assert 'rel="apple-touch-icon" href="/static/icons/sun-apple-touch-icon.png"' in html
     with client.get("/static/icons/sun.svg") as icon:
         assert icon.status_code == 200
 

@@ -12,6 +12,7 @@ from tests.auth import matrix as auth
 from tests.care import matrix as care
 from tests.checkins import matrix as checkins
 from tests.medications import matrix as medications
+from tests.offline import matrix as offline
 from tests.progress import matrix as progress
 from tests.push import matrix as push
 from tests.safety import matrix as safety
@@ -19,7 +20,8 @@ from tests.scales import matrix as scales
 from tests.schedule import matrix as schedule
 from tests.security.matrix import shells
 
-FEATURES = [shells, auth, care, checkins, scales, safety, progress, schedule, push, medications]
+FEATURES = [shells, auth, care, checkins, scales, safety, progress, schedule, push, offline,
+            medications]
 
 EXPECTED: dict = {}
 SKIPPED_IN_WALK: set = set()

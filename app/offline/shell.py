@@ -1,0 +1,62 @@
+"""The service worker's version and the app shell it precaches.
+
+`/sw.js` is static/sw.js with placeholders filled in: the list of static files every page
+loads (precached when the worker installs, then served from that cache), a version made from
+the content of every file under static/, and OFFLINE_SLOW_PAGE_SECONDS. Changing any static
+file changes the worker's bytes, so browsers install the new worker, which keeps its files in
+new caches and deletes the old ones when it takes over; the page offers "Update now" meanwhile
+(docs/offline.md).
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+from flask import current_app
+
+VERSION_MARK = "__TRELLIS_VERSION__"
+FILES_MARK = "__TRELLIS_SHELL_FILES__"
+SLOW_MARK = "__TRELLIS_SLOW_PAGE_MS__"
+#: What every page loads (templates/base.html) and what the offline page needs.
+SHELL_PATTERNS = ("css/*.css", "js/*.js", "vendor/htmx/htmx.min.js", "icons/*.svg",
+                  "icons/*-apple-touch-icon.png")
+
+
+def _static() -> Path:
+    return Path(current_app.static_folder)
+
+
+def shell_files() -> list[str]:
+    """URLs of the static files the worker precaches, sorted."""
+    root = _static()
+    found = {path for pattern in SHELL_PATTERNS for path in root.glob(pattern)}
+    return sorted(f"/static/{path.relative_to(root).as_posix()}" for path in found)
+
+
+#: (path, mtime, size) of every static file -> version; files are read again only on a change.
+_known: dict[tuple, str] = {}
+
+
+def version() -> str:
+    """A short hash of every file under static/ (sw.js included), in a stable order."""
+    root = _static()
+    paths = sorted(p for p in root.rglob("*") if p.is_file())
+    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    if key not in _known:
+        digest = hashlib.sha256()
+        for path in paths:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+        _known.clear()
+        _known[key] = digest.hexdigest()[:16]
+    return _known[key]
+
+
+def worker_script() -> bytes:
+    """static/sw.js with its version, shell files and slow-page wait filled in."""
+    script = (_static() / "sw.js").read_text()
+    script = script.replace(VERSION_MARK, version())
+    script = script.replace(FILES_MARK, json.dumps(shell_files()))
+    slow = current_app.config["OFFLINE_SLOW_PAGE_SECONDS"]
+    script = script.replace(SLOW_MARK, str(int(slow * 1000)))
+    return script.encode()
