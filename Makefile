@@ -1,5 +1,7 @@
-# Quick start: `make run` (demo server on http://127.0.0.1:5000) and `make test`.
+# Quick start: `make run` (demo server on http://127.0.0.1:5000; `make run PORT=5001` for
+# another port) and `make test`.
 PYTHON ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
@@ -20,10 +22,10 @@ install: $(STAMP)
 ## The reminders worker runs beside the server and is stopped with it (Ctrl-C stops both).
 run: install
 	$(DEV_ENV) $(BIN)/flask --app wsgi db upgrade
-	$(DEV_ENV) $(BIN)/flask --app wsgi demo seed
+	$(DEV_ENV) $(BIN)/flask --app wsgi demo seed --url http://127.0.0.1:$(PORT)
 	@$(DEV_ENV) $(BIN)/flask --app wsgi reminders worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(DEV_ENV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	$(DEV_ENV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 ## The whole test suite (browser tests run when Debian's chromium is installed).
 test: install

@@ -60,10 +60,13 @@ class Config:
     LANGUAGES = {"en": "English"}
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
-    #: Failed sign-ins allowed per account and per IP address in LOGIN_FAILURE_WINDOW.
-    LOGIN_FAILURES_PER_ACCOUNT = 100
-    LOGIN_FAILURES_PER_IP = 300
-    LOGIN_FAILURE_WINDOW = "hour"
+    #: Failed sign-ins before each further attempt waits: per account from browsers that never
+    #: signed in to it, per browser that did (its device cookie), and per address; the wait
+    #: doubles from the first delay to the cap (app/security/throttle.py, docs/security.md).
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_FREE_FAILURES_PER_IP = 30
+    LOGIN_FIRST_DELAY_SECONDS = 1
+    LOGIN_MAX_DELAY_SECONDS = 15 * 60
     #: Wrong second-factor codes (or app-lock PINs) allowed before a pause / full sign-in.
     SECOND_STEP_FAILURES = 5
     SECOND_STEP_WINDOW = "15 minutes"
@@ -82,6 +85,12 @@ class Config:
     QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.weather.gov/")
     #: The public origin (https://trellis.example.org) that links sent out of the app use.
     BASE_URL = os.environ.get("TRELLIS_BASE_URL", "")
+    # --- Security: request limits, access across transfers (app/security, app/care/scope) ---
+    #: Largest request body in bytes; JSON endpoints accept less (`@accepts_json`).
+    MAX_CONTENT_LENGTH = int(os.environ.get("TRELLIS_MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    #: Days a program's staff keep read-only access to what was recorded in their program
+    #: after the participant moved on (transfer, step-down, discharge); then nothing.
+    HANDOVER_DAYS = int(os.environ.get("TRELLIS_HANDOVER_DAYS", "30"))
     # --- Web Push reminders (app/push; README, Configuration) ---
     #: The VAPID private key (raw base64url, DER or PEM); unset: generated into instance/.
     VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
@@ -107,6 +116,23 @@ class Config:
     # --- The installed app (app/offline; docs/offline.md) ---
     #: Seconds a page waits for a weak signal before the phone shows its saved copy instead.
     OFFLINE_SLOW_PAGE_SECONDS = float(os.environ.get("OFFLINE_SLOW_PAGE_SECONDS", "8"))
+    # --- Password recovery by e-mail (app/auth/reset.py; README, Configuration) ---
+    #: The SMTP server (Flask-Mailman). Unset: no e-mail; people ask their care team instead.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1").lower() in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "")
+    MAIL_TIMEOUT = 10
+    #: How long links last: sent by e-mail, and handed over by a clinician or admin.
+    PASSWORD_RESET_EMAIL_LIFETIME = timedelta(minutes=30)
+    PASSWORD_RESET_STAFF_LIFETIME = timedelta(hours=24)
+    #: Reset e-mails asked for per address and per IP address within PASSWORD_RESET_WINDOW.
+    PASSWORD_RESET_REQUESTS_PER_ADDRESS = 3
+    PASSWORD_RESET_REQUESTS_PER_IP = 20
+    PASSWORD_RESET_WINDOW = "hour"  # noqa: S105 - a time window, not a password
 
     @classmethod
     def secret_key(cls) -> str | None:
@@ -134,6 +160,9 @@ class TestingConfig(DevelopmentConfig):
 
     ENV_NAME = "testing"
     TESTING = True
+    #: No mail unless a test starts its own SMTP server (tests/auth/smtp_server.py).
+    MAIL_SERVER = ""
+    MAIL_USE_TLS = False
     RATELIMIT_STORAGE_URI = "memory://"
     ARGON2_MEMORY_KIB = 1024
     ARGON2_TIME_COST = 1

@@ -21,6 +21,7 @@ CAPABILITIES = (
     "app.schedule",
     "app.push",
     "app.medications",
+    "app.skills",
     "app.offline",
     "app.demo",
     "app.public",
@@ -46,6 +47,9 @@ def create_app(
     app.config.update(overrides or {})
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set in the environment in production.")
+    from app.urls import check_base_url
+
+    check_base_url(app)
 
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -54,7 +58,7 @@ def create_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from app import database, errors, formatting, i18n, logging_setup, templating
-    from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+    from app.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     database.init_app(app)
@@ -72,6 +76,7 @@ def create_app(
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     formatting.init_app(app)

@@ -1,13 +1,17 @@
 """Error pages: plain words, no stack traces, the crisis link always present."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.security.text_input import NulCharacter
+
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    from app.security.request_body import answers_json
+
+    return answers_json()
 
 
 def _render(status: int, title: str, message: str):
@@ -27,11 +31,21 @@ def init_app(app: Flask) -> None:
             _("Please go back, reload the page and try again. Nothing was saved."),
         )
 
+    @app.errorhandler(NulCharacter)
+    def nul_character(error: NulCharacter):
+        message = _("What was sent holds a NUL character, which cannot be saved. Nothing was "
+                    "saved: check what was pasted and try again.")
+        if _wants_json():
+            return jsonify(errors={"body": message}), 400
+        return _render(400, _("This cannot be saved"), message)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         messages = {
             404: (_("Page not found"), _("We could not find that page.")),
             405: (_("Not allowed"), _("That action is not available here.")),
+            413: (_("Too much to send"), _("What was sent is larger than Trellis accepts. "
+                                            "Nothing was saved.")),
             429: (_("Too many attempts"), _("Please wait a little and try again.")),
         }
         title, message = messages.get(

@@ -1,8 +1,8 @@
 """Dates and times as people read them: one set of named formats, in the reader's locale.
 
-Every page writes instants and days through these (templates: the `when`, `day_format` and
-`zone_abbreviation` filters), so "Monday, November 30, 2026", "Nov 30, 2026, 9:12 AM" and
-"9:12 AM" are the only shapes a person meets, each in their own language:
+Every page writes instants and days through these (templates: the `when`, `day_format`,
+`clock` and `zone_abbreviation` filters), so "Monday, November 30, 2026", "Nov 30, 2026,
+9:12 AM" and "9:12 AM" are the only shapes a person meets, each in their own language:
 
 | style      | en example                    |
 | ---------- | ----------------------------- |
@@ -12,10 +12,12 @@ Every page writes instants and days through these (templates: the `when`, `day_f
 | `time`     | 9:12 AM                       |
 | `datetime` | Nov 30, 2026, 9:12 AM         |
 
-Instants are stored in UTC and shown in an IANA zone (the participant's, or the program's).
+Instants are stored in UTC and shown in an IANA zone (the participant's, or the program's);
+staff pages add the zone's abbreviation ("9:12 AM EST"), never the IANA name. ISO dates appear
+only where machines read them (`<time datetime>`, form values, URLs).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel.dates import (
@@ -41,6 +43,11 @@ def format_day(day: date, style: str = "date") -> str:
     if style == "short":
         return format_skeleton("MMMEd", day, locale=locale)
     return format_date(day, "full" if style == "full" else "medium", locale=locale)
+
+
+def format_clock(moment: time) -> str:
+    """A wall-clock time with no date (a series' start, 9:00 AM), in the `time` style."""
+    return format_time(moment, "short", locale=get_locale())
 
 
 def format_instant(instant: datetime | None, zone: str, style: str = "datetime",
@@ -77,3 +84,4 @@ def init_app(app) -> None:
     app.jinja_env.filters["when"] = format_instant
     app.jinja_env.filters["day_format"] = format_day
     app.jinja_env.filters["zone_abbreviation"] = zone_abbreviation
+    app.jinja_env.filters["clock"] = format_clock

@@ -1,9 +1,13 @@
 """Form pieces shared by several blueprints."""
 
-from zoneinfo import available_timezones
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
 
+from babel.core import get_global
+from babel.dates import get_timezone_location, get_timezone_name
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, ValidationError
+from wtforms import SelectField, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -13,12 +17,79 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def validate_time_zone(form, field) -> None:
-    """An IANA zone name such as America/New_York."""
-    if field.data not in available_timezones():
-        raise ValidationError(
-            _l("Enter a time zone name such as America/New_York (IANA format).")
-        )
+#: The IANA regions a time zone list is grouped by, in the reader's words.
+ZONE_REGIONS = {
+    "America": _l("Americas"), "Europe": _l("Europe"), "Africa": _l("Africa"),
+    "Asia": _l("Asia"), "Australia": _l("Australia"), "Pacific": _l("Pacific"),
+    "Atlantic": _l("Atlantic"), "Indian": _l("Indian Ocean"), "Antarctica": _l("Antarctica"),
+    "Arctic": _l("Arctic"),
+}
+
+
+@lru_cache(maxsize=8)
+def _zone_options(locale: str) -> tuple[tuple[str, str, str], ...]:
+    """(region, zone, label) for every current IANA zone, sorted by label within region.
+
+    Old alias names (America/Buenos_Aires, US/Eastern) are left out; they stay valid values.
+    """
+    aliases = get_global("zone_aliases")
+    rows = []
+    for zone in available_timezones():
+        region = zone.split("/", 1)[0]
+        if region not in ZONE_REGIONS or zone in aliases or "/" not in zone:
+            continue
+        city = get_timezone_location(ZoneInfo(zone), locale=locale, return_city=True)
+        generic = get_timezone_name(ZoneInfo(zone), "long", locale=locale)
+        label = city if city in generic else f"{city} ({generic})"
+        rows.append((region, zone, label))
+    order = list(ZONE_REGIONS)
+    return tuple(sorted(rows, key=lambda r: (order.index(r[0]), r[2].casefold())))
+
+
+def time_zone_choices(current: str | None, empty_label: str) -> list[SelectChoice]:
+    """A select's choices: an empty "use the default" option, then every zone by region.
+
+    A current value that is valid but not listed (an old alias) is kept as an option, so
+    saving the form again does not change it unasked.
+    """
+    choices = [SelectChoice("", empty_label)]
+    listed = set()
+    for region, zone, label in _zone_options(str(get_locale())):
+        choices.append(SelectChoice(zone, label, optgroup=str(ZONE_REGIONS[region])))
+        listed.add(zone)
+    if current and current not in listed and current in available_timezones():
+        choices.insert(1, SelectChoice(current, current))
+    return choices
+
+
+class TimeZoneField(SelectField):
+    """An IANA time zone, chosen from a list grouped by region (the select's own type-ahead
+    finds a city; static/js/time-zone.js offers the browser's zone). The empty first option
+    means "the default" (`empty_label` says which); no choice stored reads as "".
+
+    The list is built when the field is drawn, for the reader's language and current value.
+    """
+
+    def __init__(self, label=None, validators=None, empty_label=None, **kwargs):
+        kwargs.setdefault("filters", [lambda value: value.strip() if value else value])
+        self.empty_label = empty_label or _l("Choose a time zone")
+        super().__init__(label, validators, validate_choice=False, **kwargs)
+
+    @property
+    def choices(self) -> list[SelectChoice]:
+        return time_zone_choices(self.data, str(self.empty_label))
+
+    @choices.setter
+    def choices(self, value) -> None:
+        """The list is always every zone; SelectField's own assignment is ignored."""
+
+    def process_data(self, value) -> None:
+        super().process_data(value or "")
+
+    def pre_validate(self, form) -> None:
+        """Any IANA zone (the list, or an old alias already saved); empty means the default."""
+        if self.data and self.data not in available_timezones():
+            raise ValidationError(_l("Choose a time zone from the list."))
 
 
 class MultiCheckboxField(SelectMultipleField):

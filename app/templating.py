@@ -1,8 +1,6 @@
 """Template helpers: full page or htmx fragment, and values every layout needs."""
 
-from zoneinfo import ZoneInfo
-
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -26,13 +24,6 @@ def render(template: str, fragment: str | None = None, **context) -> str:
     return render_template(template, **context)
 
 
-def local_time(instant, zone: str, fmt: str = "%a %-d %b %Y, %H:%M") -> str:
-    """Format a UTC instant in an IANA zone."""
-    if instant is None:
-        return ""
-    return instant.astimezone(ZoneInfo(zone)).strftime(fmt)
-
-
 def discreet_app_name(enrolment) -> str:
     """The neutral name shown in titles and on the home screen (program-configurable)."""
     if enrolment is not None and enrolment.program.app_name:
@@ -41,14 +32,24 @@ def discreet_app_name(enrolment) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register filters and the layout's context."""
-    app.jinja_env.filters["local_time"] = local_time
+    """Register the layout's context (date and time filters live in app.formatting)."""
     app.jinja_env.globals["get_locale"] = get_locale
 
     @app.context_processor
     def layout_context() -> dict:
         enrolment = None
+        navigation = True
         if current_user.is_authenticated and current_user.is_participant:
             enrolment = current_enrolment(current_user)
+            navigation = participant_can_navigate()
         return {"participant_enrolment": enrolment, "LANGUAGES": app.config["LANGUAGES"],
-                "app_name": discreet_app_name(enrolment)}
+                "app_name": discreet_app_name(enrolment), "show_navigation": navigation}
+
+
+def participant_can_navigate() -> bool:
+    """The bottom navigation leads somewhere only once the app is unlocked and the privacy
+    notice accepted; before that every tab would bring the person back, so it is hidden."""
+    from app.care.consent import needs_consent
+    from app.security.access import locked_by_quick_exit
+
+    return not (session.get("locked") or locked_by_quick_exit() or needs_consent(current_user))

@@ -6,6 +6,9 @@ from app import create_app
 from app.models import Enrolment, Program, Role, User
 from config import ProductionConfig
 
+#: Production refuses to start without its public origin (TRELLIS_BASE_URL).
+PRODUCTION_BASE = {"BASE_URL": "https://trellis.example.org"}
+
 
 def test_users_create_reads_the_password_from_stdin(runner, db):
     result = runner.invoke(args=["users", "create", "--role", "clinician", "--email",
@@ -45,6 +48,8 @@ def test_demo_seed_is_idempotent_and_lists_the_logins(runner, db):
     for email in ("admin@example.org", "clinician@example.org", "alex@example.org",
                   "sam@example.org", "trellis-demo-password"):
         assert email in first.output
+    # the venv's Python, as the README has it: a bare `python` has no pyotp outside the venv
+    assert '.venv/bin/python -c "import pyotp; print(pyotp.TOTP(' in first.output
     counts = lambda: tuple(db.session.scalar(sa.select(sa.func.count()).select_from(m))  # noqa: E731
                            for m in (User, Program, Enrolment))
     before = counts()
@@ -67,7 +72,7 @@ def test_demo_accounts_can_sign_in(app, runner, db):
 
 def test_demo_seed_refuses_outside_development(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "production-secret")
-    production = create_app(ProductionConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://",
+    production = create_app(ProductionConfig, {**PRODUCTION_BASE, "SQLALCHEMY_DATABASE_URI": "sqlite://",
                                                "DEMO_MODE": False})
     with production.app_context():  # on top of the suite's app context
         result = production.test_cli_runner().invoke(args=["demo", "seed"])

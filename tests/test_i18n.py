@@ -44,7 +44,7 @@ def test_babel_extracts_the_catalogue():
                                           keywords={"_": None, "_l": None, "gettext": None,
                                                     "lazy_gettext": None})}
     for expected in ("Need help now?", "Sign in", "This invitation has expired",
-                     "Enter a time zone name such as America/New_York (IANA format).",
+                     "Choose a time zone from the list.",
                      "This participant is already enrolled. Record a step-down or "
                      "discharge instead."):
         assert expected in messages

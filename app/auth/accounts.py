@@ -63,22 +63,27 @@ class SignInResult:
         self.known_user = known_user
 
 
-def authenticate(email: str, password: str, ip: str) -> SignInResult:
-    """Check credentials, counting failures per account and per address.
+def authenticate(email: str, password: str, ip: str,
+                 device_nonce_for=lambda user_id: None) -> SignInResult:
+    """Check credentials, throttling failures without locking the person out.
 
-    Unknown emails, wrong passwords and deactivated accounts fail the same way, so the answer
-    reveals nothing about who has an account.
+    A browser that signed in to this account before (`device_nonce_for(user_id)` gives its
+    device cookie's nonce) is throttled on its own; any other attempt counts for the account
+    and the address (app.security.throttle). Unknown emails, wrong passwords and deactivated
+    accounts fail the same way, so the answer reveals nothing about who has an account.
     """
     email = normalise_email(email)
-    retry_at = throttle.blocked_until(email, ip)
     user = find_by_email(email)
+    nonce = device_nonce_for(user.id) if user is not None else None
+    scopes = throttle.signin_scopes(email, ip, user.id if user else None, nonce)
+    retry_at = throttle.blocked_until(scopes)
     if retry_at is not None:
         return SignInResult(retry_at=retry_at, known_user=user)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        throttle.record_failure(email, ip)
+        throttle.record_failure(scopes)
         return SignInResult(known_user=user)
-    throttle.clear_account(email)
+    throttle.clear(scopes)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return SignInResult(user=user)
@@ -93,8 +98,20 @@ def set_password(user: User, password: str) -> None:
     user.revoke_sessions()
 
 
+def change_own_password(user: User, current: str, new: str) -> None:
+    """A signed-in person changes their password: the current one first. Every session of
+    theirs ends (the caller starts this one again) and so do their device tokens."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError("current", _l("That is not your current password."))
+    set_password(user, new)
+
+
 def deactivate(user: User) -> None:
-    """Close an account: it cannot sign in, and its open sessions end at once."""
+    """Close an account: it cannot sign in, its open sessions end at once, and its devices get
+    no more reminders (their tokens end with them)."""
+    from app.push import subscriptions
+
     user.is_active = False
     user.deactivated_at = utcnow()
     user.revoke_sessions()
+    subscriptions.remove_all(user)

@@ -51,3 +51,16 @@ class EnrolSecondFactorForm(FlaskForm):
         _l("6-digit code from the app"),
         validators=[DataRequired(_l("Enter the 6-digit code your app shows.")), Length(max=12)],
     )
+
+
+class JoinProgramForm(FlaskForm):
+    """Someone who already has an account accepts an invite to another program."""
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email.")),
+                                                Length(max=254)])
+
+
+class IssueResetForm(FlaskForm):
+    """Staff: confirm giving someone a reset link (a button; CSRF only)."""

@@ -16,7 +16,7 @@ from app.care import enrolments
 from app.care.scope import programs_for_staff
 from app.database import utcnow
 from app.extensions import db
-from app.models import Invite, Program, Role, User
+from app.models import Enrolment, Invite, Program, Role, User
 from app.urls import external_url
 
 
@@ -43,17 +43,14 @@ def invite_participant(
     primary_clinician: User | None,
     created_by: User,
 ) -> tuple[Invite, str]:
-    """Invite a new participant; the enrolment is created when they accept.
+    """Invite a participant; the enrolment is created when they accept.
 
+    The answer is the same whether or not the email already has an account, so inviting
+    reveals nothing about who uses Trellis: someone who has an account accepts by signing in
+    with it (`join`), anyone else sets a password (`accept`).
     Returns the invite and the token, which exists only in the link and is never stored.
     """
     email = accounts.normalise_email(email)
-    if accounts.find_by_email(email) is not None:
-        raise AccountError(
-            "email",
-            _l("Someone with this email already has an account. An admin can enrol them "
-            "from the Enrolments page."),
-        )
     if primary_clinician is not None and program not in primary_clinician.programs:
         raise AccountError(
             "primary_clinician", _l("The primary clinician must work in this program.")
@@ -98,6 +95,31 @@ def accept(invite: Invite, password: str) -> User:
         enrolments.enrol(user, invite.program, invite.start_date, invite.primary_clinician)
     invite.used_at = utcnow()
     return user
+
+
+def existing_account(invite: Invite) -> User | None:
+    """For a participant invite: the account its email already has, if any."""
+    if invite.user_id is not None or invite.role != Role.PARTICIPANT:
+        return None
+    return accounts.find_by_email(invite.email)
+
+
+def join(invite: Invite, user: User) -> Enrolment:
+    """Someone who already has an account accepts: they join the program with their own
+    sign-in (the caller commits). Raises AccountError with a message for that person."""
+    if invite.status() != "pending":
+        raise AccountError("token", _l("This link can no longer be used."))
+    if not user.is_participant or existing_account(invite) != user:
+        raise AccountError("token", _l("This invitation is for another account."))
+    try:
+        enrolment = enrolments.enrol(user, invite.program, invite.start_date,
+                                     invite.primary_clinician)
+    except enrolments.EnrolmentError:
+        raise AccountError("token", _l(
+            "You are still enrolled in another program. Ask your care team there to record "
+            "your move or discharge, then open this link again.")) from None
+    invite.used_at = utcnow()
+    return enrolment
 
 
 def invite_url(token: str) -> str:

@@ -2,6 +2,7 @@
 
 import secrets
 import time
+import unicodedata
 
 import pyotp
 import segno
@@ -24,6 +25,18 @@ def new_secret() -> str:
     return pyotp.random_base32(32)
 
 
+def pending_secret(user: User) -> str:
+    """The secret shown while the user enrols, kept on the server until a code confirms it.
+
+    The session cookie is signed but readable, so the secret never goes into it. Commits a new
+    secret so that reloading the page shows the same QR code.
+    """
+    if not user.totp_pending_secret:
+        user.totp_pending_secret = new_secret()
+        db.session.commit()
+    return user.totp_pending_secret
+
+
 def provisioning_uri(user: User, secret: str) -> str:
     """The otpauth:// URI an authenticator app reads from the QR code."""
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
@@ -34,9 +47,21 @@ def qr_code_svg(uri: str) -> Markup:
     return Markup(segno.make(uri, error="m").svg_inline(scale=4, title="QR"))  # noqa: S704
 
 
+def normalise_code(code: str) -> str:
+    """A typed code as ASCII digits: spaces dropped, any script's digits ("１２３", "١٢٣") read
+    as 0-9. Anything else is left as it is (and then matches no code)."""
+    digits = []
+    for char in code.strip():
+        if char.isspace():
+            continue
+        value = unicodedata.decimal(char, None)
+        digits.append(str(value) if value is not None else char)
+    return "".join(digits)
+
+
 def _matching_step(secret: str, code: str, at: float) -> int | None:
-    code = code.strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    code = normalise_code(code)
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     step = int(at // totp.interval)
@@ -65,6 +90,7 @@ def verify(user: User, code: str, at: float | None = None) -> bool:
 def enrol(user: User, secret: str) -> list[str]:
     """Save a confirmed secret and return new recovery codes (shown to the user once)."""
     user.totp_secret = secret
+    user.totp_pending_secret = None
     user.totp_last_step = None
     user.mfa_enrolled_at = utcnow()
     return new_recovery_codes(user)
@@ -96,6 +122,7 @@ def use_recovery_code(user: User, code: str) -> bool:
 def reset(user: User) -> None:
     """Remove a user's second factor (an admin action); they enrol again at next sign-in."""
     user.totp_secret = None
+    user.totp_pending_secret = None
     user.totp_last_step = None
     user.mfa_enrolled_at = None
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

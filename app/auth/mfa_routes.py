@@ -1,7 +1,8 @@
 """The staff second factor: enrol (QR code + confirm) and verify at each sign-in."""
 
-from flask import redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth import bp, mfa
@@ -13,9 +14,6 @@ from app.security.access import Rule, access
 from app.security.audit import Action
 from app.security.redirects import home_for, safe_next
 from app.security.sessions import end_session, mfa_verified, start_session
-
-#: Session key of the secret shown while enrolling, until a code confirms it.
-PENDING_SECRET = "mfa_pending_secret"  # noqa: S105 - a session key name
 
 
 def _done():
@@ -38,8 +36,9 @@ def mfa_verify():
         code = form.code.data.strip()
         if retry_at is not None:
             minutes = max(1, round((retry_at - utcnow()).total_seconds() / 60))
-            form.code.errors.append(_("Too many wrong codes. Try again in %(minutes)d minutes.",
-                                      minutes=minutes))
+            form.code.errors.append(ngettext("Too many wrong codes. Try again in %(num)d minute.",
+                                             "Too many wrong codes. Try again in %(num)d minutes.",
+                                             minutes))
             status = 429
         elif mfa.verify(user, code) or (len(code) > 8 and mfa.use_recovery_code(user, code)):
             used_recovery = len(code) > 8
@@ -68,8 +67,7 @@ def mfa_enrol():
     user = current_user._get_current_object()
     if not user.is_staff or user.has_mfa:
         return redirect(url_for("auth.mfa_verify", next=request.args.get("next")))
-    secret = session.get(PENDING_SECRET) or mfa.new_secret()
-    session[PENDING_SECRET] = secret
+    secret = mfa.pending_secret(user)  # kept on the server: the cookie is signed, not secret
     form = EnrolSecondFactorForm()
     if form.validate_on_submit():
         if mfa.check_code(secret, form.code.data):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from app.auth import accounts, invites, mfa
 from app.auth.accounts import AccountError
 from app.care import admin_bp as bp
-from app.care import enrolments
+from app.care import enrolments, memberships
 from app.care.enrolments import EnrolmentError
 from app.care.forms import (
     ClinicianForm,
@@ -18,6 +18,7 @@ from app.care.forms import (
     EnrolmentForm,
     ProgramForm,
     TransitionForm,
+    primary_choice_form,
 )
 from app.extensions import db
 from app.forms import options
@@ -124,6 +125,7 @@ def clinician_new():
             db.session.flush()
             _invite, token = invites.invite_staff(user, current_user._get_current_object())
             audit.record(Action.STAFF_CREATE, target=f"user:{user.id}")
+            memberships.record_initial_programs(user, current_user._get_current_object())
             db.session.commit()
         except AccountError as error:
             db.session.rollback()
@@ -138,19 +140,42 @@ def clinician_new():
 
 @bp.route("/clinicians/<int:user_id>/programs", methods=["GET", "POST"])
 def clinician_programs(user_id: int):
-    """Change which programs a staff member works in."""
+    """Change which programs a staff member works in (another admin's, never one's own).
+
+    Removing someone who is a primary clinician in a program asks, as a second step, who takes
+    over there (or that their participants go without a primary clinician for now).
+    """
     user = db.get_or_404(User, user_id)
     if not user.is_staff:
         return redirect(url_for("care_admin.clinicians"))
+    if user.id == current_user.id:
+        return render_template("care/admin/clinician_programs.html", form=None, user=user,
+                               own=True), 400
     form = ClinicianProgramsForm(program_ids=[p.id for p in user.programs])
     form.program_ids.choices = options(_program_choices())
-    if form.validate_on_submit():
-        user.programs = [db.session.get(Program, pid) for pid in form.program_ids.data]
-        audit.record(Action.STAFF_PROGRAMS, target=f"user:{user.id}")
+    if not form.validate_on_submit():
+        return render_template("care/admin/clinician_programs.html", form=form, user=user), (
+            400 if form.errors else 200)
+    chosen = [db.session.get(Program, pid) for pid in form.program_ids.data]
+    removed = {p.id for p in user.programs} - {p.id for p in chosen}
+    replacing = memberships.primaries_to_replace(user, removed)
+    successors = primary_choice_form(replacing) if replacing else None
+    if successors is not None and not (request.form.get("step") == "primaries"
+                                       and successors.validate()):
+        status = 400 if successors.errors else 200
+        return render_template("care/admin/clinician_primaries.html", form=form, user=user,
+                               replacing=replacing, successors=successors), status
+    new_primaries = successors.chosen(replacing) if successors is not None else {}
+    try:
+        memberships.change_programs(user, chosen, current_user._get_current_object(),
+                                    new_primaries)
         db.session.commit()
-        flash(_("Programs saved."), "success")
-        return redirect(url_for("care_admin.clinicians"))
-    return render_template("care/admin/clinician_programs.html", form=form, user=user)
+    except memberships.MembershipError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return render_template("care/admin/clinician_programs.html", form=form, user=user), 400
+    flash(_("Programs saved."), "success")
+    return redirect(url_for("care_admin.clinicians"))
 
 
 @bp.route("/clinicians/<int:user_id>/deactivate", methods=["POST"])

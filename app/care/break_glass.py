@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from app.database import utcnow
 from app.extensions import db
@@ -28,8 +29,9 @@ def grant(admin: User, participant: User, reason: str, hours: int) -> BreakGlass
     """Give an admin access to one participant for at most four hours, audited."""
     reason = reason.strip()
     if len(reason) < MIN_REASON_LENGTH:
-        raise BreakGlassError("reason", _l("Explain why in at least %(n)d characters.",
-                                           n=MIN_REASON_LENGTH))
+        raise BreakGlassError("reason", lazy_ngettext(
+            "Explain why in at least %(num)d character.",
+            "Explain why in at least %(num)d characters.", MIN_REASON_LENGTH))
     duration = timedelta(hours=hours)
     if not timedelta(0) < duration <= MAX_DURATION:
         raise BreakGlassError("hours", _l("Access lasts at most 4 hours."))
@@ -48,6 +50,14 @@ def granted_participant_ids(admin: User) -> sa.Select:
     return sa.select(BreakGlassGrant.participant_id).where(
         BreakGlassGrant.admin_id == admin.id, BreakGlassGrant.expires_at > utcnow()
     )
+
+
+def has_grant(admin: User, participant_id: int) -> bool:
+    """Whether this admin holds an unexpired grant for the participant."""
+    return db.session.scalar(
+        sa.select(BreakGlassGrant.id).where(
+            BreakGlassGrant.admin_id == admin.id, BreakGlassGrant.participant_id == participant_id,
+            BreakGlassGrant.expires_at > utcnow()).limit(1)) is not None
 
 
 def grants_for_participant(participant_id: int, days: int = 30) -> list[BreakGlassGrant]:

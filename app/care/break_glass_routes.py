@@ -7,7 +7,9 @@ from flask_login import current_user
 from app.care import admin_bp as bp
 from app.care import break_glass
 from app.care.forms import BreakGlassForm
+from app.care.team import participant_zone
 from app.extensions import db
+from app.formatting import format_instant
 from app.models import User
 
 
@@ -27,8 +29,10 @@ def break_glass_grant(participant_id: int):
             db.session.rollback()
             getattr(form, error.field).errors.append(error.message)
         else:
-            flash(_("Emergency access until %(time)s UTC. It is recorded and shown to the "
-                    "participant's clinicians.", time=grant.expires_at.strftime("%H:%M")),
+            flash(_("Emergency access until %(time)s. It is recorded and shown to the "
+                    "participant's clinicians.",
+                    time=format_instant(grant.expires_at, participant_zone(participant), "time",
+                                        with_zone=True)),
                   "info")
             return redirect(url_for("clinician.participant", participant_id=participant.id))
     return render_template("care/admin/break_glass.html", form=form, participant=participant), (

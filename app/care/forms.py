@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from app.forms import MultiCheckboxField, options, validate_time_zone
+from app.forms import MultiCheckboxField, TimeZoneField, options
 from app.models import LevelOfCare
 
 _PHONE = re.compile(r"^\+?[\d\s().-]{3,30}$")
@@ -39,11 +39,11 @@ class ProgramForm(FlaskForm):
         choices=options([(LevelOfCare.IOP.value, _l("Intensive outpatient (IOP)")),
                  (LevelOfCare.PHP.value, _l("Partial hospitalization (PHP)"))]),
     )
-    time_zone = StringField(
+    time_zone = TimeZoneField(
         _l("Time zone"),
         default="America/New_York",
-        validators=[DataRequired(_l("Enter a time zone.")), validate_time_zone],
-        description=_l("IANA name, e.g. America/New_York or America/Los_Angeles."),
+        validators=[DataRequired(_l("Choose a time zone."))],
+        description=_l("Sessions, check-in days and reminders follow it."),
     )
     phone = StringField(
         _l("Program phone"), validators=[Optional(), Length(max=32), validate_phone],
@@ -95,6 +95,29 @@ class ClinicianForm(FlaskForm):
 
 class ClinicianProgramsForm(FlaskForm):
     program_ids = MultiCheckboxField(_l("Programs"), coerce=int)
+
+
+def primary_choice_form(replacing) -> FlaskForm:
+    """The second step of changing a staff member's programs: for each program they leave
+    where they are a primary clinician, who takes over (or no one for now). `replacing` is
+    app.care.memberships.primaries_to_replace(...)."""
+    fields = {}
+    for choice in replacing:
+        fields[f"primary_{choice.program.id}"] = SelectField(
+            _l("New primary clinician in %(program)s", program=choice.program.name),
+            coerce=int,
+            choices=options([(c.id, _l("Reassign to %(name)s", name=c.display_name))
+                             for c in choice.candidates]
+                            + [(0, _l("Leave without a primary clinician"))]),
+        )
+
+    def chosen(form, choices) -> dict:
+        people = {c.id: c for choice in choices for c in choice.candidates}
+        return {choice.program.id: people.get(getattr(form, f"primary_{choice.program.id}").data)
+                for choice in choices}
+
+    form_class = type("PrimaryChoiceForm", (FlaskForm,), {**fields, "chosen": chosen})
+    return form_class(meta={"csrf": False})  # the programs form around it carries the token
 
 
 class EnrolmentForm(FlaskForm):

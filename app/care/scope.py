@@ -1,67 +1,245 @@
-"""Which participants and programs a staff member may see: what is not theirs is a 404."""
+"""Which participants, programs and records a staff member may see: what is not theirs is a 404.
+
+The rule across transfers (every capability gets it by calling these functions):
+
+- A staff member sees a participant while the participant has an active enrolment in one of
+  the staff member's programs, and may change their records (`for_writing`).
+- After a transfer, step-down or discharge, the former program's staff keep read-only access to
+  what was recorded during their program's enrolment, for HANDOVER_DAYS (30 by default) after
+  its last day; then nothing.
+- A record belongs to the enrolment of its program whose period holds its time. Staff see a
+  record only when that enrolment is one they may see (`CareAccess.records`), so a program's
+  staff never read what was recorded in the participant's next program.
+- Admins are staff for the programs they work in; for anyone else they use break-glass access
+  (`app.care.break_glass`: time-limited, audited), which shows everything about one person.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, current_app, g, has_request_context
 
+from app.database import utcnow
 from app.extensions import db
-from app.models import Enrolment, EnrolmentStatus, Program, Role, User, clinician_programs
+from app.models import (
+    Enrolment,
+    EnrolmentStatus,
+    EnrolmentTransition,
+    Program,
+    Role,
+    User,
+    clinician_programs,
+)
 
 
-def staff_program_ids(staff: User) -> sa.Select | None:
-    """Programs whose participants' information a staff member may see, as a subquery.
-
-    Admins too see clinical information only for the programs they work in; for anyone else
-    they use break-glass access (app.care.break_glass), which is time-limited and audited.
-    """
+def staff_program_ids(staff: User) -> sa.Select:
+    """The programs a staff member works in, as a subquery."""
     return sa.select(clinician_programs.c.program_id).where(
         clinician_programs.c.user_id == staff.id
     )
 
 
-def participants_for_staff(staff: User) -> sa.Select:
-    """Participants ever enrolled in one of the staff member's programs (plus break-glass)."""
+def handover_days() -> int:
+    """How long a former program's staff keep read-only access (TRELLIS_HANDOVER_DAYS)."""
+    return int(current_app.config["HANDOVER_DAYS"])
+
+
+def readable_enrolment(today: date | None = None) -> sa.ColumnElement[bool]:
+    """An enrolment whose program's staff may still read it: active, or ended in the handover."""
+    today = today or utcnow().date()
+    return sa.or_(Enrolment.status == EnrolmentStatus.ACTIVE,
+                  Enrolment.end_date >= today - timedelta(days=handover_days()))
+
+
+def readable_in_program(participant_id, program_id) -> sa.ColumnElement[bool]:
+    """SQL: the participant has an enrolment in the program that its staff may read.
+
+    For columns of another table (a session series' participant and program)."""
+    return sa.exists().where(Enrolment.participant_id == participant_id,
+                             Enrolment.program_id == program_id, readable_enrolment())
+
+
+@dataclass(frozen=True)
+class Period:
+    """One enrolment as its program's staff see it: what was recorded in it, and until when."""
+
+    enrolment_id: int
+    program_id: int
+    #: First instant a record of this enrolment can have (its first day, or when it was made).
+    starts_at: datetime
+    #: The instant it ended (after its last day, or when the move was recorded); None: active.
+    ends_at: datetime | None
+    #: The last day of the handover; None while active.
+    readable_until: date | None
+
+    @property
+    def is_current(self) -> bool:
+        return self.ends_at is None
+
+    def holds(self, program_id: int | None, at: datetime) -> bool:
+        """Whether a record of this program made at `at` belongs to this enrolment."""
+        return (program_id == self.program_id and at >= self.starts_at
+                and (self.ends_at is None or at < self.ends_at))
+
+
+@dataclass(frozen=True)
+class CareAccess:
+    """What one staff member may see of one participant, and whether they may change it."""
+
+    participant_id: int
+    periods: tuple[Period, ...]
+    break_glass: bool = False
+
+    @property
+    def can_read(self) -> bool:
+        return self.break_glass or bool(self.periods)
+
+    @property
+    def can_write(self) -> bool:
+        """A current enrolment in one of the staff member's programs (or break-glass)."""
+        return self.break_glass or any(p.is_current for p in self.periods)
+
+    @property
+    def read_only_until(self) -> date | None:
+        """For a former program's staff: the last day they may read; None otherwise."""
+        if self.can_write or not self.periods:
+            return None
+        return max(p.readable_until for p in self.periods)
+
+    def records(self, program_column, time_column) -> sa.ColumnElement[bool]:
+        """SQL: a record (its program and time columns) belongs to an enrolment seen here."""
+        if self.break_glass:
+            return sa.true()
+        if not self.periods:
+            return sa.false()
+        return sa.or_(*[
+            sa.and_(program_column == p.program_id, time_column >= p.starts_at,
+                    *([time_column < p.ends_at] if p.ends_at is not None else []))
+            for p in self.periods])
+
+    def holds(self, program_id: int | None, at: datetime) -> bool:
+        """Whether one record (its program and time) belongs to an enrolment seen here."""
+        return self.break_glass or any(p.holds(program_id, at) for p in self.periods)
+
+    def enrolment_ids(self) -> set[int]:
+        return {p.enrolment_id for p in self.periods}
+
+
+def _midnight(day: date, zone: str) -> datetime:
+    return datetime.combine(day, time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def _period(enrolment: Enrolment, zone: str, moved_at: datetime | None) -> Period:
+    starts = min(_midnight(enrolment.start_date, zone), enrolment.created_at)
+    if enrolment.status == EnrolmentStatus.ACTIVE:
+        return Period(enrolment.id, enrolment.program_id, starts, None, None)
+    last_day = enrolment.end_date or (moved_at or utcnow()).date()
+    ends = _midnight(last_day + timedelta(days=1), zone)
+    if moved_at is not None and moved_at > ends:  # a move recorded after it took effect
+        ends = moved_at
+    return Period(enrolment.id, enrolment.program_id, starts, ends,
+                  last_day + timedelta(days=handover_days()))
+
+
+def _has_break_glass(staff: User, participant_id: int) -> bool:
+    if staff.role != Role.ADMIN:
+        return False
+    from app.care.break_glass import has_grant
+
+    return has_grant(staff, participant_id)
+
+
+def care_access(staff: User, participant_id: int) -> CareAccess:
+    """The enrolments of a participant a staff member may see now (cached for the request)."""
+    key = ("care_access", staff.id, participant_id)
+    cache = g.setdefault("care_access", {}) if has_request_context() else {}
+    if key in cache:
+        return cache[key]
+    rows = db.session.execute(
+        sa.select(Enrolment, Program.time_zone, EnrolmentTransition.recorded_at)
+        .join(Program, Program.id == Enrolment.program_id)
+        .outerjoin(EnrolmentTransition, EnrolmentTransition.from_enrolment_id == Enrolment.id)
+        .where(Enrolment.participant_id == participant_id,
+               Enrolment.program_id.in_(staff_program_ids(staff)), readable_enrolment())
+        .order_by(Enrolment.start_date, Enrolment.id)).all()
+    access = CareAccess(participant_id, tuple(_period(e, zone, moved) for e, zone, moved in rows),
+                        _has_break_glass(staff, participant_id))
+    cache[key] = access
+    return access
+
+
+def forget_care_access() -> None:
+    """Drop the request's cached answers (after enrolments or memberships changed)."""
+    if has_request_context():
+        g.pop("care_access", None)
+
+
+def handover_enrolments(staff: User, exclude: set[int] = frozenset()
+                        ) -> list[tuple[Enrolment, date]]:
+    """Enrolments in the staff member's programs that ended but are still in the handover
+    (read-only), with the last day they can be read, newest end first; participants in
+    `exclude` (enrolled now) left out."""
+    rows = db.session.scalars(
+        sa.select(Enrolment).join(User, Enrolment.participant_id == User.id)
+        .where(Enrolment.program_id.in_(staff_program_ids(staff)),
+               Enrolment.status != EnrolmentStatus.ACTIVE, readable_enrolment())
+        .options(sa.orm.joinedload(Enrolment.participant), sa.orm.joinedload(Enrolment.program))
+        .order_by(Enrolment.end_date.desc(), User.display_name)).unique()
+    seen, found = set(exclude), []
+    for enrolment in rows:
+        if enrolment.participant_id not in seen:
+            seen.add(enrolment.participant_id)
+            last_day = enrolment.end_date or utcnow().date()
+            found.append((enrolment, last_day + timedelta(days=handover_days())))
+    return found
+
+
+def _visible_participants(staff: User, current_only: bool) -> sa.Select:
+    condition = (Enrolment.status == EnrolmentStatus.ACTIVE if current_only
+                 else readable_enrolment())
     enrolled = sa.select(Enrolment.participant_id).where(
-        Enrolment.program_id.in_(staff_program_ids(staff))
-    )
+        Enrolment.program_id.in_(staff_program_ids(staff)), condition)
     visible = User.id.in_(enrolled)
     if staff.role == Role.ADMIN:
         from app.care.break_glass import granted_participant_ids
 
         visible = visible | User.id.in_(granted_participant_ids(staff))
     return sa.select(User).where(User.role == Role.PARTICIPANT, visible)
+
+
+def participants_for_staff(staff: User) -> sa.Select:
+    """Participants a staff member may read: enrolled now in one of their programs, or within
+    the handover after leaving one (plus break-glass)."""
+    return _visible_participants(staff, current_only=False)
 
 
 def current_participants_for_staff(staff: User) -> sa.Select:
     """Participants with an active enrolment in one of the staff member's programs (plus
     break-glass): the people whose records the staff member may change."""
-    enrolled = sa.select(Enrolment.participant_id).where(
-        Enrolment.program_id.in_(staff_program_ids(staff)),
-        Enrolment.status == EnrolmentStatus.ACTIVE,
-    )
-    visible = User.id.in_(enrolled)
-    if staff.role == Role.ADMIN:
-        from app.care.break_glass import granted_participant_ids
-
-        visible = visible | User.id.in_(granted_participant_ids(staff))
-    return sa.select(User).where(User.role == Role.PARTICIPANT, visible)
+    return _visible_participants(staff, current_only=True)
 
 
 def get_participant_for_staff(staff: User, participant_id: int, *,
                               for_writing: bool = False) -> User:
     """A participant the staff member may see, or 404.
 
-    `for_writing` (plan edits, appointments, notes, homework, medications) needs the participant
-    to be enrolled now in one of the staff member's programs.
+    `for_writing` (plan edits, appointments, attendance, notes) needs the participant to be
+    enrolled now in one of the staff member's programs.
     """
-    query = (current_participants_for_staff if for_writing else participants_for_staff)(staff)
-    participant = db.session.scalar(query.where(User.id == participant_id))
-    if participant is None:
+    access = care_access(staff, participant_id)
+    if not (access.can_write if for_writing else access.can_read):
+        abort(404)
+    participant = db.session.get(User, participant_id)
+    if participant is None or participant.role != Role.PARTICIPANT:
         abort(404)
     return participant
 
 
 def programs_for_staff(staff: User) -> list[Program]:
-    """Programs the staff member works in (every program for an admin)."""
+    """Programs the staff member works in (every program for an admin, for administration:
+    group sessions and invites; clinical information still follows `care_access`)."""
     if staff.role == Role.ADMIN:
         return list(db.session.scalars(sa.select(Program).order_by(Program.name)))
     return list(staff.programs)

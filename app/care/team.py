@@ -26,3 +26,13 @@ def participant_zone(participant: User, enrolment: Enrolment | None = None) -> s
         return own
     enrolment = enrolment or care_enrolment(participant)
     return enrolment.program.time_zone if enrolment else "UTC"
+
+
+def staff_zone(staff: User) -> str:
+    """The zone a staff member reads times in where no one participant's applies (caseload,
+    schedule week): the first program they work in (any program, for an admin), else UTC.
+    Staff pages always add the zone's abbreviation, so a time is never ambiguous."""
+    from app.care.scope import programs_for_staff
+
+    programs = programs_for_staff(staff)
+    return programs[0].time_zone if programs else "UTC"

@@ -6,10 +6,15 @@ from flask_login import current_user
 from app.checkins import api_bp as bp
 from app.checkins import service as checkins
 from app.security.access import Rule, access
+from app.security.request_body import accepts_json
+
+#: A check-in is a few hundred bytes; a 2,000-character note in any script fits many times.
+MAX_BODY = 64 * 1024
 
 
 @bp.route("/checkins", methods=["POST"])
 @access(Rule.PARTICIPANT)
+@accepts_json(MAX_BODY)
 def create_checkin():
     """Save a check-in sent as JSON, with the form's field names plus `client_uuid` (required),
     `client_timestamp` (ISO 8601) and `client_time_zone` (IANA).
@@ -22,7 +27,7 @@ def create_checkin():
     """
     if not request.is_json:
         return jsonify(errors={"body": "Send JSON (Content-Type: application/json)."}), 415
-    body = request.get_json(silent=True)
+    body = request.get_json()  # strict: too deep, lone surrogates or NUL are a 400
     if not isinstance(body, dict):
         return jsonify(errors={"body": "Send one JSON object."}), 400
     try:

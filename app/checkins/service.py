@@ -162,13 +162,24 @@ def delete(checkin: Checkin, now: datetime | None = None) -> None:
     db.session.commit()
 
 
-def recent(participant: User, since: datetime) -> list[Checkin]:
-    """The participant's check-ins since an instant, newest first (deleted ones left out)."""
-    return list(db.session.scalars(
-        sa.select(Checkin).where(Checkin.participant_id == participant.id,
-                                 Checkin.deleted_at.is_(None), Checkin.occurred_at >= since)
-        .order_by(Checkin.occurred_at.desc(), Checkin.id.desc())
-    ))
+def recent(participant: User, since: datetime,
+           where: sa.ColumnElement[bool] | None = None) -> list[Checkin]:
+    """The participant's check-ins since an instant, newest first (deleted ones left out).
+
+    `where` narrows them further (staff see those of enrolments they may see: app.care.scope).
+    """
+    query = sa.select(Checkin).where(Checkin.participant_id == participant.id,
+                                     Checkin.deleted_at.is_(None), Checkin.occurred_at >= since)
+    if where is not None:
+        query = query.where(where)
+    return list(db.session.scalars(query.order_by(Checkin.occurred_at.desc(), Checkin.id.desc())))
+
+
+def has_checked_in(participant: User) -> bool:
+    """Whether the participant has ever saved a check-in (deleted ones left out)."""
+    return db.session.scalar(
+        sa.select(sa.literal(True)).where(Checkin.participant_id == participant.id,
+                                          Checkin.deleted_at.is_(None)).limit(1)) is not None
 
 
 # --- loading ---------------------------------------------------------------------------------

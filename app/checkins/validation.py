@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
+from flask_babel import format_number, ngettext
 from flask_babel import lazy_gettext as _l
 
 from app import submissions
@@ -114,8 +115,10 @@ def _clean_item(item, value, errors: dict, values: dict) -> None:
         text = clean_text(value)
         values[key] = text or None
         if len(text) > NOTE_MAX:
-            errors[key] = str(_l("Keep the note to %(max)s characters or fewer (it has "
-                                 "%(count)s).", max=f"{NOTE_MAX:,}", count=f"{len(text):,}"))
+            errors[key] = ngettext(
+                "Keep the note to %(max)s character or fewer (it has %(length)s).",
+                "Keep the note to %(max)s characters or fewer (it has %(length)s).", NOTE_MAX,
+                max=format_number(NOTE_MAX), length=format_number(len(text)))
 
 
 def _instant(value, zone: str) -> datetime | None:

@@ -14,6 +14,7 @@ from app.models import Enrolment, LevelOfCare, Program, Role, User
 from app.push.demo import seed_push
 from app.schedule.demo import seed_schedule
 from app.security.passwords import hash_password
+from app.skills.demo import seed_skills
 
 DEMO_PASSWORD = "trellis-demo-password"  # noqa: S105 - documented demo credential
 #: Demo staff share this TOTP secret so testers can use any authenticator app or pyotp.
@@ -90,6 +91,7 @@ def seed_demo_data() -> list[tuple[str, str]]:
     seed_checkins(users["alex@example.org"], users["sam@example.org"])
     seed_schedule(programs, users, start)
     seed_push(users["alex@example.org"], users["clinician@example.org"])
+    seed_skills(users["alex@example.org"], users["sam@example.org"], clinician)
     seed_medications(list(programs.values()), users["alex@example.org"],
                      users["sam@example.org"], clinician)
     db.session.commit()

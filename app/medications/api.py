@@ -7,9 +7,14 @@ from flask_login import current_user
 from app.medications import api_bp as bp
 from app.medications import doses
 from app.medications.answers import dose_json
+from app.security.request_body import accepts_json
+
+#: A mark is a few hundred bytes.
+MAX_BODY = 8 * 1024
 
 
 @bp.route("/medication-doses", methods=["POST"])
+@accepts_json(MAX_BODY)
 def create_dose():
     """Mark a dose. JSON: `client_uuid` (required), then either `dose` (a scheduled dose's
     name, as on Today and in the reminder) or `medication_id` (an as-needed medication),

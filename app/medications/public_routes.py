@@ -16,10 +16,15 @@ from app.extensions import csrf, db
 from app.medications import doses, public_bp, reminders
 from app.medications.answers import dose_json
 from app.models import Role, User
+from app.security.request_body import accepts_json
+
+#: The doses' names, a token and a UUID: well under a kilobyte.
+MAX_BODY = 4 * 1024
 
 
 @public_bp.route("/medications/taken-from-notification", methods=["POST"])
 @csrf.exempt
+@accepts_json(MAX_BODY)
 def taken_from_notification():
     """{"dose": "<names, comma-separated>", "token": "...", "client_uuid": "..."}: 201 when
     saved, 200 when already saved, 400 for a bad token, 409/422 as the API."""

@@ -5,12 +5,9 @@ side effects reported, and the missed-doses flag."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import sqlalchemy as sa
-
 from app.care import scope
 from app.care.team import participant_zone
 from app.database import utcnow
-from app.extensions import db
 from app.medications import adherence, side_effects
 from app.medications.listing import changes_of, medications_of, split
 from app.medications.schedule import local_today
@@ -96,8 +93,20 @@ class Record:
 def can_edit(staff: User, participant: User) -> bool:
     """Whether the staff member may change the participant's list (a current enrolment in one
     of their programs; the same rule as scope.get_participant_for_staff(for_writing=True))."""
-    query = scope.current_participants_for_staff(staff).where(User.id == participant.id)
-    return db.session.scalar(sa.select(query.subquery().c.id)) is not None
+    return scope.care_access(staff, participant.id).can_write
+
+
+def seen_until(staff: User, participant: User) -> datetime | None:
+    """For a former program's staff (read-only during the handover): the end of their
+    enrolment, after which they see nothing recorded; None for the current care team.
+
+    Medications belong to the participant rather than to one program, so what a former
+    program's staff see is cut by time: the list as it was made by then, its changes, side
+    effects and adherence up to that moment (scope.care_access's rule)."""
+    access = scope.care_access(staff, participant.id)
+    if access.can_write or not access.periods:
+        return None
+    return max(p.ends_at for p in access.periods if p.ends_at is not None)
 
 
 def record_for(staff: User, participant: User, now: datetime | None = None,
@@ -107,9 +116,13 @@ def record_for(staff: User, participant: User, now: datetime | None = None,
     from flask_babel import lazy_gettext as _l
 
     now = now or utcnow()
+    cutoff = seen_until(staff, participant)
+    if cutoff is not None:
+        now = min(now, cutoff)
     zone = participant_zone(participant)
     today = local_today(zone, now)
-    medications = medications_of(participant.id)
+    medications = [m for m in medications_of(participant.id)
+                   if cutoff is None or m.created_at < cutoff]
     current, stopped = split(medications, today)
     labels = window_labels or {7: _l("7 days"), 30: _l("30 days")}
     by_window = {days: {f.medication.id: f for f in
@@ -127,6 +140,10 @@ def record_for(staff: User, participant: User, now: datetime | None = None,
     by_id = {m.id: m for m in medications}
     return Record(
         zone=zone, today=today, can_edit=can_edit(staff, participant), current=current,
-        stopped=stopped, changes=changes_of(participant.id, limit=30), figures=figures,
-        side_effects=side_effects.reports_of(participant.id),
+        stopped=stopped,
+        changes=[c for c in changes_of(participant.id, limit=30)
+                 if cutoff is None or c.changed_at < cutoff],
+        side_effects=[r for r in side_effects.reports_of(participant.id)
+                      if cutoff is None or r.created_at < cutoff],
+        figures=figures,
         missed_runs=[(by_id[mid], run) for mid, run in runs.items() if mid in by_id])

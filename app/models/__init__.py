@@ -20,7 +20,9 @@ from app.models.medications import (
     SideEffectReport,
     SkipReason,
 )
+from app.models.membership import ProgramMembershipChange
 from app.models.mfa import RecoveryCode
+from app.models.password_reset import PasswordReset
 from app.models.program import LevelOfCare, Program
 from app.models.push import (
     DeliveryOutcome,
@@ -41,6 +43,14 @@ from app.models.schedule import (
     SessionOccurrence,
     SessionSeries,
 )
+from app.models.skills import (
+    ProgramSkillSetting,
+    Skill,
+    SkillFavourite,
+    SkillHomework,
+    SkillPractice,
+    SkillVersion,
+)
 from app.models.user import Role, User, clinician_programs
 
 __all__ = [
@@ -54,6 +64,12 @@ __all__ = [
     "SkipReason",
     "SessionOccurrence",
     "SessionSeries",
+    "ProgramSkillSetting",
+    "Skill",
+    "SkillFavourite",
+    "SkillHomework",
+    "SkillPractice",
+    "SkillVersion",
     "AuditEvent",
     "BreakGlassGrant",
     "ChangeAction",
@@ -73,8 +89,10 @@ __all__ = [
     "MedicationEntry",
     "MedicationReminderSettings",
     "MedicationSource",
+    "PasswordReset",
     "Program",
     "ProgramMedicationList",
+    "ProgramMembershipChange",
     "PushSubscription",
     "Reminder",
     "ReminderDelivery",

@@ -21,8 +21,8 @@ class PushSubscription(db.Model):
     """One browser on one device that accepted push: its endpoint and encryption keys.
 
     The endpoint is a capability URL at the browser vendor's push service; it is never logged
-    or shown. Posting the same endpoint again updates this row (and moves it to whoever is
-    signed in on that browser now).
+    or shown. Posting the same endpoint again updates this row; an endpoint another active
+    person owns is refused (docs/push.md, "Device tokens and ownership").
     """
 
     __tablename__ = "push_subscriptions"
@@ -50,6 +50,9 @@ class PushSubscription(db.Model):
     #: until the browser posts the subscription again. Operators see it in `push status`.
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disabled_reason: Mapped[str | None] = mapped_column(sa.String(200))
+    #: The current device token's nonce: each token issued replaces it, so a token works once
+    #: (app.push.subscriptions.device_token); None: no token is valid.
+    token_nonce: Mapped[str | None] = mapped_column(sa.String(32))
 
     user: Mapped[User] = relationship()
 
@@ -74,6 +77,10 @@ class ReminderPreference(db.Model):
     #: Local time (the participant's zone) of the daily check-in reminder.
     checkin_time: Mapped[time] = mapped_column(default=time(18, 0))
     is_scale_on: Mapped[bool] = mapped_column(default=True)
+    #: Skills homework: a nudge on days with homework still to do. Off unless turned on.
+    is_homework_on: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: Local time of the homework reminder.
+    homework_time: Mapped[time] = mapped_column(default=time(17, 0), server_default="17:00:00")
     #: Quiet hours, local: non-urgent reminders wait until they end (or are dropped if stale).
     quiet_start: Mapped[time] = mapped_column(default=time(21, 0))
     quiet_end: Mapped[time] = mapped_column(default=time(8, 0))

@@ -52,6 +52,8 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     #: Staff second factor: base32 TOTP secret, set once enrolment is confirmed.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The secret shown while enrolling, until a code confirms it (kept out of the cookie).
+    totp_pending_secret: Mapped[str | None] = mapped_column(sa.String(64))
     #: The last TOTP time step accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     mfa_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

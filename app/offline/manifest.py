@@ -31,7 +31,7 @@ def manifest(enrolment) -> dict:
               "type": "image/png", "purpose": "maskable" if purpose else "any"}
              for purpose in ("", "maskable-") for size in (192, 512)]
     shortcut_icon = [{"src": icon_url(icon, "192"), "sizes": "192x192", "type": "image/png"}]
-    shortcuts = [(_("Check in"), "checkins.checkin"), (_("Log a skill"), "participant.skills"),
+    shortcuts = [(_("Check in"), "checkins.checkin"), (_("Log a skill"), "skills.index"),
                  (_("Need help now"), "public.crisis")]
     return {
         "id": "/",

@@ -6,7 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import options, validate_time_zone
+from app.forms import TimeZoneField, options
+from app.schedule.display import zone_name
 
 
 class ProfileForm(FlaskForm):
@@ -15,14 +16,16 @@ class ProfileForm(FlaskForm):
         validators=[DataRequired(_l("Enter a name.")), Length(max=120)],
     )
     language = SelectField(_l("Language"))
-    time_zone = StringField(
+    time_zone = TimeZoneField(
         _l("Your time zone"),
-        filters=[lambda value: value.strip() if value else value],
-        validators=[Optional(), Length(max=64), validate_time_zone],
-        description=_l("IANA name, e.g. America/Los_Angeles. Leave empty to use your "
-                       "program's time zone."),
+        validators=[Optional(), Length(max=64)],
+        description=_l("Times in Trellis are shown in this zone. Type a city's first letters "
+                       "to jump to it."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, program_zone: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = options(current_app.config["LANGUAGES"].items())
+        self.time_zone.empty_label = (
+            _l("My program's time zone (%(zone)s)", zone=zone_name(program_zone))
+            if program_zone else _l("My program's time zone"))

@@ -1,6 +1,7 @@
 """Forms for consent and the app lock."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Regexp
@@ -35,7 +36,8 @@ class AppLockForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.after_minutes.choices = options(
-            [(m, _l("%(n)d minutes without use", n=m)) for m in LOCK_AFTER_CHOICES]
+            [(m, lazy_ngettext("%(num)d minute without use", "%(num)d minutes without use", m))
+             for m in LOCK_AFTER_CHOICES]
         )
 
 

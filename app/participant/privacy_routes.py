@@ -2,6 +2,7 @@
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.care import consent
@@ -10,7 +11,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.participant import bp
 from app.participant.privacy_forms import AppLockForm, ConsentForm, UnlockForm
-from app.security import audit, throttle
+from app.security import audit, site_data, throttle
 from app.security.access import Rule, access, locked_by_quick_exit
 from app.security.audit import Action
 from app.security.passwords import hash_password, verify_password
@@ -59,11 +60,12 @@ def unlock():
         db.session.commit()
         if left <= 0:
             throttle.second_step_passed("pin", user.id)
-            end_session(user)
+            end_session(user, keep_unsent=True)
             flash(_("That PIN was wrong too many times. Please sign in with your password."),
                   "info")
             return redirect(url_for("auth.login"))
-        form.pin.errors.append(_("That PIN is not right. %(n)d tries left.", n=left))
+        form.pin.errors.append(ngettext("That PIN is not right. %(num)d try left.",
+                                          "That PIN is not right. %(num)d tries left.", left))
     return render_template("participant/unlock.html", form=form), (400 if form.errors else 200)
 
 
@@ -104,10 +106,13 @@ def quick_exit():
     """
     user = current_user._get_current_object()
     if user.app_lock_pin_hash:
+        # Locked, not signed out: reminders keep coming to this phone and unsent answers stay;
+        # the saved pages go (the service worker drops its copies as the page leaves).
         user.app_locked_at = utcnow()
+        site_data.clear_on_next_response(site_data.CACHE)
         db.session.commit()
     else:
-        end_session(user)
+        end_session(user, keep_unsent=True)
     return "", 204
 
 

@@ -7,6 +7,8 @@ from flask_login import current_user
 from app.auth import accounts
 from app.auth.forms import ChangePasswordForm
 from app.care.enrolments import enrolment_history
+from app.care.team import participant_zone
+from app.checkins import today as checkins_today
 from app.extensions import db
 from app.medications import today as medications_today
 from app.participant import bp
@@ -17,15 +19,18 @@ from app.security import audit
 from app.security.audit import Action
 from app.security.passwords import verify_password
 from app.security.sessions import start_session
+from app.skills import pages as skills_pages
 from app.templating import render, wants_fragment
 
 
 @bp.route("/today")
 def today():
-    """Home: the next session, the rest of today, and the quickest ways to help."""
+    """Home: the next session, the rest of today, the daily check-in, and ways to help."""
     return render_template("participant/today.html",
                            due_scales=scale_service.due_scales(current_user),
                            **schedule_pages.today_context(current_user),
+                           **skills_pages.today_context(current_user),
+                           **checkins_today.today_context(current_user),
                            **medications_today.today_context(current_user))
 
 
@@ -36,17 +41,16 @@ def schedule():
                            **schedule_pages.schedule_context(current_user))
 
 
-@bp.route("/skills")
-def skills():
-    """Coping skills."""
-    return render_template("participant/skills.html")
-
-
 @bp.route("/me")
 def me():
     """Profile: name, language, password, sign out; and the participant's enrolment history."""
-    return _me_page(ProfileForm(obj=current_user, prefix="profile"),
-                    ChangePasswordForm(prefix="password"))
+    return _me_page(_profile_form(obj=current_user), ChangePasswordForm(prefix="password"))
+
+
+def _profile_form(**kwargs) -> ProfileForm:
+    """The profile form; its time zone list offers "my program's zone" by name."""
+    return ProfileForm(prefix="profile", program_zone=schedule_pages.program_zone(current_user),
+                       **kwargs)
 
 
 def _me_context() -> dict:
@@ -54,6 +58,7 @@ def _me_context() -> dict:
     return {
         "history": enrolment_history(current_user.id),
         "staff_views": audit.staff_views_of(current_user.id),
+        "zone": participant_zone(current_user),
     }
 
 
@@ -69,7 +74,7 @@ def _me_page(profile, password_form, status=200):
 @bp.route("/me/profile", methods=["POST"])
 def update_profile():
     """Save name, language and time zone; htmx gets the profile card back, others the whole page."""
-    profile = ProfileForm(prefix="profile")
+    profile = _profile_form()
     if not profile.validate_on_submit():
         page = render("participant/me.html", "participant/_profile_form.html", profile=profile,
                       password_form=ChangePasswordForm(prefix="password"), **_me_context())
@@ -90,7 +95,7 @@ def update_profile():
 @bp.route("/me/password", methods=["POST"])
 def change_password():
     """Change password; every other session of this person ends."""
-    profile = ProfileForm(obj=current_user, prefix="profile")
+    profile = _profile_form(obj=current_user)
     form = ChangePasswordForm(prefix="password")
     if form.validate_on_submit():
         user = current_user._get_current_object()

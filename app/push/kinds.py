@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from py_vapid.utils import b64urlencode
 
+from app.formatting import format_clock, format_day
 from app.push import triggers
 
 #: The lock-screen text when the person has not chosen details (docs/clinical.md, Tone).
@@ -84,24 +84,31 @@ def _what(context: dict, capital: bool = True) -> str:
 def _day(context: dict) -> str:
     from datetime import date
 
-    return format_date(date.fromisoformat(context["day"]), "EEE d MMM")
+    return format_day(date.fromisoformat(context["day"]), "short")
+
+
+def _time(context: dict) -> str:
+    """The session's local wall-clock time ("at" is stored as HH:MM) in the reader's style."""
+    from datetime import time
+
+    return format_clock(time.fromisoformat(context["at"]))
 
 
 def _session_text(context: dict) -> str:
-    return _("%(what)s at %(time)s — tap to see", what=_what(context), time=context["at"])
+    return _("%(what)s at %(time)s — tap to see", what=_what(context), time=_time(context))
 
 
 def _evening_text(context: dict) -> str:
     return _("Tomorrow: %(what)s at %(time)s — tap to see", what=_what(context, False),
-             time=context["at"])
+             time=_time(context))
 
 
 def _change_text(context: dict) -> str:
     if context.get("change") == "cancelled":
         return _("%(what)s on %(day)s at %(time)s is cancelled — tap to see",
-                 what=_what(context), day=_day(context), time=context["at"])
+                 what=_what(context), day=_day(context), time=_time(context))
     return _("%(what)s on %(day)s has moved to %(time)s — tap to see",
-             what=_what(context), day=_day(context), time=context["at"])
+             what=_what(context), day=_day(context), time=_time(context))
 
 
 def _medication_text(context: dict) -> str:
@@ -170,6 +177,16 @@ register(Kind(
     detailed=lambda _c: _("A short questionnaire is ready — tap to start"), tag="trellis-scale",
     topic_source=lambda user_id, context, _k: f"scale:{user_id}:{context.get('scale')}",
     plan_person=triggers.plan_scale_reminders, unwanted=triggers.unwanted_scales,
+))
+register(Kind(
+    key="homework", audience=PARTICIPANT, label=_l("Skills practice from your care team"),
+    trigger="a day with skills homework still to do, when the participant turned it on (off by "
+            "default); skipped on days they practised a homework skill",
+    lead="at the chosen local time (default 17:00); stale at local midnight",
+    urgency="normal", stale_after=timedelta(hours=6), quiet_hours=True,
+    detailed=lambda _c: _("A skill to practise today — tap to see"), tag="trellis-homework",
+    topic_source=lambda user_id, context, _k: f"homework:{user_id}:{context.get('day')}",
+    plan_person=triggers.plan_homework_reminders, unwanted=triggers.unwanted_homework,
 ))
 register(Kind(
     key="dose", audience=PARTICIPANT, label=_l("Medication reminder"),

@@ -11,7 +11,7 @@ import json
 
 from flask import current_app
 from flask_babel import force_locale
-from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import URLSafeTimedSerializer
 
 from app.push.kinds import Kind
 
@@ -35,22 +35,24 @@ def snooze_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="trellis-reminder-snooze")
 
 
-def device_serializer() -> URLSafeSerializer:
-    """Signs the device token the service worker uses to re-subscribe."""
-    return URLSafeSerializer(current_app.secret_key, salt="trellis-push-device")
+def device_serializer() -> URLSafeTimedSerializer:
+    """Signs (and dates) the device token the service worker uses to re-subscribe."""
+    return URLSafeTimedSerializer(current_app.secret_key, salt="trellis-push-device-v2")
 
 
 def texts(kind: Kind, context: dict, detailed: bool, language: str) -> tuple[str, list]:
     """The body and action titles for a kind, in the person's language."""
     with force_locale(language or "en"):
-        from flask_babel import gettext as _
+        from flask_babel import ngettext
 
         body = kind.detailed(context) if detailed else str(kind.discreet)
         actions = []
         if kind.actions is not None:
             actions = [(action, str(title)) for action, title in kind.actions()]
         elif kind.snooze:
-            actions = [(f"snooze-{m}", _("Remind me in %(n)s min", n=m)) for m in SNOOZE_MINUTES]
+            actions = [(f"snooze-{m}", ngettext("Remind me in %(num)s min",
+                                                "Remind me in %(num)s min", m))
+                       for m in SNOOZE_MINUTES]
         return str(body), actions
 
 

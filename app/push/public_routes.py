@@ -11,11 +11,14 @@ from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired
 
 from app.extensions import csrf, db
-from app.models import PushSubscription, Reminder, Role, User
+from app.models import Reminder, Role, User
 from app.offline.shell import worker_script
 from app.push import actions, payload, public_bp, subscriptions
 from app.push.endpoints import InvalidSubscription
+from app.push.routes import MAX_SUBSCRIPTION_BODY
 from app.push.vapid import VapidConfigError, keys
+from app.security.request_body import accepts_json
+from app.urls import base_url
 
 
 @public_bp.route("/sw.js")
@@ -30,6 +33,7 @@ def service_worker():
 
 @public_bp.route("/push/snooze", methods=["POST"])
 @csrf.exempt
+@accepts_json(MAX_SUBSCRIPTION_BODY)
 def snooze_from_notification():
     """"Remind me in 30 min / 1 h" on a check-in notification (called by the service worker)."""
     data = request.get_json(silent=True) or {}
@@ -51,23 +55,26 @@ def snooze_from_notification():
 
 @public_bp.route("/push/resubscribe", methods=["POST"])
 @csrf.exempt
+@accepts_json(MAX_SUBSCRIPTION_BODY)
 def resubscribe():
     """The service worker's new subscription after `pushsubscriptionchange`."""
     data = request.get_json(silent=True) or {}
-    found = subscriptions.user_for_device_token(data.get("token"))
-    if found is None:
+    old = subscriptions.device_for_token(data.get("token"))
+    if old is None:
         return jsonify(error="invalid_token"), 400
-    user, old_id = found
+    user = old.user
     try:
         row, _created = subscriptions.save(user, data.get("subscription"),
-                                           request.user_agent.string, request.host_url)
+                                           request.user_agent.string, base_url())
     except InvalidSubscription as refused:
         return jsonify(error="invalid_subscription", reason=str(refused.reason)), 400
-    old = db.session.get(PushSubscription, old_id)
-    if old is not None and old.id != row.id and old.user_id == user.id:
+    except subscriptions.EndpointTaken as taken:
+        return jsonify(error="endpoint_in_use", reason=str(taken)), 409
+    if old.id != row.id:
         subscriptions.remove(old)  # the browser replaced it; its endpoint is dead
+    token = subscriptions.device_token(row)  # the token used here stops working
     db.session.commit()
-    return jsonify(id=row.id, device_token=subscriptions.device_token(row))
+    return jsonify(id=row.id, device_token=token)
 
 
 @public_bp.app_context_processor

@@ -7,8 +7,9 @@ tests and snoozes add outbox rows, which the worker sends.
 from datetime import time
 from zoneinfo import ZoneInfo
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.care.team import participant_zone
@@ -22,6 +23,13 @@ from app.push.preferences import preferences_for, save_preferences
 from app.push.subscriptions import get_own_push_device
 from app.push.triggers import checked_in_on
 from app.push.vapid import keys
+from app.security.ids import parse_id
+from app.security.request_body import accepts_json
+from app.security.sessions import DEVICE_KEY
+from app.urls import base_url
+
+#: A PushSubscription's JSON is well under 1 KB.
+MAX_SUBSCRIPTION_BODY = 16 * 1024
 
 NO_QUIET_HOURS = time(0, 0)
 
@@ -29,16 +37,22 @@ NO_QUIET_HOURS = time(0, 0)
 # --- shared -------------------------------------------------------------------------------------
 
 def store_subscription():
-    """Store the subscription this browser posted (JSON); 400 with the reason if refused."""
+    """Store the subscription this browser posted (JSON); 400 with the reason if refused, 409
+    when the endpoint is another person's device (the browser then subscribes afresh)."""
     try:
         row, created = subscriptions.save(current_user, request.get_json(silent=True),
-                                          request.user_agent.string, request.host_url)
+                                          request.user_agent.string, base_url())
     except InvalidSubscription as refused:
         return jsonify(error="invalid_subscription", reason=str(refused.reason)), 400
+    except subscriptions.EndpointTaken as taken:
+        return jsonify(error="endpoint_in_use", reason=str(taken)), 409
+    token = subscriptions.device_token(row)
     db.session.commit()
+    # Signing out on this browser ends this device (app.security.site_data).
+    session[DEVICE_KEY] = row.id
     if current_user.is_participant:
         planner.plan_person(current_user, utcnow())
-    return jsonify(id=row.id, device_token=subscriptions.device_token(row),
+    return jsonify(id=row.id, device_token=token,
                    public_key=keys().public_key), 201 if created else 200
 
 
@@ -54,8 +68,9 @@ def remove_own_device(device_id: int, page: str):
 def queue_test(page: str):
     """Queue a test reminder to the device named in the form, or to every device."""
     device = None
-    if request.form.get("device", "").isdigit():
-        device = get_own_push_device(current_user, int(request.form["device"]))
+    device_id = parse_id(request.form.get("device"))
+    if device_id is not None:
+        device = get_own_push_device(current_user, device_id)
     if not subscriptions.devices_of(current_user):
         flash(_("Turn reminders on on a device first."), "error")
         return redirect(url_for(page)), 303
@@ -94,7 +109,8 @@ def _form_from(prefs) -> PreferencesForm:
         session_lead=str(prefs.session_lead_minutes) if prefs.session_lead_minutes else "off",
         session_evening_before=prefs.is_session_evening_before,
         session_changes=prefs.is_session_change_on, checkin_on=prefs.is_checkin_on,
-        checkin_time=prefs.checkin_time, scale_on=prefs.is_scale_on, quiet_on=quiet,
+        checkin_time=prefs.checkin_time, scale_on=prefs.is_scale_on,
+        homework_on=prefs.is_homework_on, homework_time=prefs.homework_time, quiet_on=quiet,
         quiet_start=prefs.quiet_start if quiet else time(21, 0),
         quiet_end=prefs.quiet_end if quiet else time(8, 0),
         detailed=list(prefs.detailed_kinds or []))
@@ -133,6 +149,8 @@ def save():
         is_session_change_on=form.session_changes.data,
         is_checkin_on=form.checkin_on.data, checkin_time=form.checkin_time.data,
         is_scale_on=form.scale_on.data,
+        is_homework_on=form.homework_on.data,
+        homework_time=form.homework_time.data or preferences_for(current_user).homework_time,
         quiet_start=form.quiet_start.data if quiet else NO_QUIET_HOURS,
         quiet_end=form.quiet_end.data if quiet else NO_QUIET_HOURS,
         detailed_kinds=sorted(set(form.detailed.data or [])))
@@ -143,6 +161,7 @@ def save():
 
 
 @bp.route("/subscriptions", methods=["POST"])
+@accepts_json(MAX_SUBSCRIPTION_BODY)
 def subscribe():
     """The Turn on button (and the page on open) posts this browser's subscription."""
     return store_subscription()
@@ -163,11 +182,12 @@ def send_test():
 @bp.route("/snooze", methods=["POST"])
 def snooze():
     """Remind me about today's check-in again in 30 minutes or an hour."""
-    minutes = request.form.get("minutes", "")
+    minutes = parse_id(request.form.get("minutes"))
     source = actions.latest_checkin_reminder(current_user)
-    if not minutes.isdigit() or not actions.snooze(current_user, int(minutes), source):
+    if minutes is None or not actions.snooze(current_user, minutes, source):
         flash(_("There is no check-in reminder to snooze right now."), "error")
         return redirect(url_for("push.reminders")), 303
     db.session.commit()
-    flash(_("We will remind you again in %(n)s minutes.", n=int(minutes)), "success")
+    flash(ngettext("We will remind you again in %(num)s minute.",
+                   "We will remind you again in %(num)s minutes.", int(minutes)), "success")
     return redirect(url_for("push.reminders"))

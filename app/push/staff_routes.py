@@ -8,7 +8,14 @@ from app.extensions import db
 from app.push import staff_bp
 from app.push.forms import StaffPreferencesForm
 from app.push.preferences import preferences_for, save_preferences
-from app.push.routes import device_context, queue_test, remove_own_device, store_subscription
+from app.push.routes import (
+    MAX_SUBSCRIPTION_BODY,
+    device_context,
+    queue_test,
+    remove_own_device,
+    store_subscription,
+)
+from app.security.request_body import accepts_json
 
 
 def _staff_page(form: StaffPreferencesForm, status: int = 200):
@@ -37,6 +44,7 @@ def save():
 
 
 @staff_bp.route("/subscriptions", methods=["POST"])
+@accepts_json(MAX_SUBSCRIPTION_BODY)
 def subscribe():
     """The Turn on button posts this browser's subscription."""
     return store_subscription()

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,18 +76,28 @@ def endpoint_hash(endpoint: str) -> str:
     return hashlib.sha256(endpoint.encode()).hexdigest()
 
 
+class EndpointTaken(ValueError):
+    """The endpoint is another active person's device: never moved to the poster silently."""
+
+
 def save(user: User, data, user_agent: str | None, app_origin: str | None,
          now: datetime | None = None) -> tuple[PushSubscription, bool]:
     """Store a posted subscription for `user`; returns (row, created). The caller commits.
 
-    The same endpoint posted again updates its row, including its owner: a browser has one
-    subscription, and it belongs to whoever turned reminders on in it last.
+    The same endpoint posted again by its owner updates its row. An endpoint that is another
+    active person's device is refused (EndpointTaken) and their row is left as it is: posting
+    someone's endpoint must not take their reminders away. The browser can subscribe afresh,
+    which gives it a new endpoint (static/js/push.js does). A deactivated person's row is
+    taken over.
     """
     posted = check(data)
     now = now or utcnow()
     digest = endpoint_hash(posted.endpoint)
     row = db.session.scalar(sa.select(PushSubscription)
                             .where(PushSubscription.endpoint_hash == digest))
+    if row is not None and row.user_id != user.id and row.user.is_active:
+        raise EndpointTaken(_l("This browser's push address belongs to another account. "
+                               "Subscribe again to get a new one."))
     created = row is None
     if created:
         row = PushSubscription(endpoint=posted.endpoint, endpoint_hash=digest, created_at=now)
@@ -101,28 +112,74 @@ def save(user: User, data, user_agent: str | None, app_origin: str | None,
     return row, created
 
 
+#: How long a device token lasts; pages re-post the subscription (and get a new token) daily.
+DEVICE_TOKEN_MAX_AGE = 60 * 24 * 3600
+
+
+def _sessions_fingerprint(user: User) -> str:
+    """Changes whenever the person's sessions are revoked (sign-out, password change,
+    deactivation, second-factor reset), and with it every device token they hold."""
+    return hashlib.sha256(f"device:{user.session_token}".encode()).hexdigest()[:16]
+
+
 def device_token(subscription: PushSubscription) -> str:
-    """A token the service worker keeps to re-subscribe this device without a session."""
-    return device_serializer().dumps([subscription.id, subscription.user_id])
+    """A token the service worker keeps to re-subscribe this device without a session.
+
+    Issuing one replaces the device's previous token (the caller commits). A token works for
+    this device only, once, for at most DEVICE_TOKEN_MAX_AGE, and only while the person's
+    sessions have not been revoked since it was issued; removing the device ends it too.
+    """
+    subscription.token_nonce = secrets.token_urlsafe(16)
+    return device_serializer().dumps([subscription.id, subscription.user_id,
+                                      subscription.token_nonce,
+                                      _sessions_fingerprint(subscription.user)])
+
+
+def device_for_token(token) -> PushSubscription | None:
+    """The device a valid device token belongs to (its owner active), or None."""
+    if not isinstance(token, str) or len(token) > 300:
+        return None
+    try:
+        subscription_id, user_id, nonce, fingerprint = device_serializer().loads(
+            token, max_age=DEVICE_TOKEN_MAX_AGE)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    device = db.session.get(PushSubscription, subscription_id) \
+        if isinstance(subscription_id, int) else None
+    if (device is None or device.user_id != user_id or not device.token_nonce
+            or not secrets.compare_digest(str(nonce), device.token_nonce)):
+        return None
+    user = device.user
+    if not user.is_active or not secrets.compare_digest(str(fingerprint),
+                                                        _sessions_fingerprint(user)):
+        return None
+    return device
 
 
 def user_for_device_token(token) -> tuple[User, int] | None:
-    """The active person (and subscription id) a device token was issued to, or None."""
-    if not isinstance(token, str) or len(token) > 200:
-        return None
-    try:
-        subscription_id, user_id = device_serializer().loads(token)
-    except (BadSignature, ValueError, TypeError):
-        return None
-    user = db.session.get(User, user_id)
-    if user is None or not user.is_active:
-        return None
-    return user, subscription_id
+    """The active person (and subscription id) a valid device token was issued to, or None."""
+    device = device_for_token(token)
+    return (device.user, device.id) if device is not None else None
 
 
 def remove(subscription: PushSubscription) -> None:
-    """Forget a device (its pending device-only reminders are dropped). The caller commits."""
+    """Forget a device (its pending device-only reminders are dropped; its token ends). The
+    caller commits."""
     db.session.delete(subscription)
+
+
+def end_device(user_id: int, device_id: int) -> None:
+    """The person signed out (or was signed out protectively) on the browser that turned this
+    device on: forget it, so its token ends and nothing more is sent there. The caller commits."""
+    device = db.session.get(PushSubscription, device_id)
+    if device is not None and device.user_id == user_id:
+        remove(device)
+
+
+def remove_all(user: User) -> None:
+    """Forget every device of a person (deactivation). The caller commits."""
+    for device in devices_of(user):
+        remove(device)
 
 
 def devices_of(user: User) -> list[PushSubscription]:

@@ -8,8 +8,8 @@ they were planned (a check-in saved a minute ago).
 
 The adapters are the only places that know the other features' models and services:
 `app.schedule.service` (occurrences in a window), `app.models.checkin` (checked in on a local
-day), `app.scales.service` (scales due), `app.models.safety` (open alerts) and
-`app.medications.reminders` (doses due and unmarked).
+day), `app.scales.service` (scales due), `app.skills.reminders` (homework still to do),
+`app.models.safety` (open alerts) and `app.medications.reminders` (doses due and unmarked).
 """
 
 from dataclasses import dataclass, field
@@ -325,6 +325,47 @@ def unwanted_scales(rows: list) -> set[int]:
     return unwanted
 
 
+# --- skills homework (app.skills.homework) ---------------------------------------------------
+
+def plan_homework_reminders(ctx: PlanContext) -> list[Desired]:
+    """At the chosen local time on days with homework still to do, when the participant turned
+    homework reminders on (they are off by default)."""
+    prefs = ctx.preferences
+    if not prefs.is_homework_on:
+        return []
+    from app.skills.reminders import wants_reminder_on
+
+    desired = []
+    for day in (ctx.today, ctx.today + timedelta(days=1)):
+        due = local_to_utc(day, prefs.homework_time, ctx.zone)
+        stale = _day_bounds(day, ctx.zone)[1]
+        if due > ctx.horizon_end or stale <= ctx.now:
+            continue
+        if not wants_reminder_on(ctx.user, day, ctx.zone):
+            continue
+        desired.append(Desired(
+            key=f"homework:{ctx.user.id}:{day.isoformat()}", kind="homework",
+            user_id=ctx.user.id, due_at=due, stale_at=stale,
+            context={"day": day.isoformat(), "zone": ctx.zone,
+                     "path": app_path(("skills.index", {}))},
+            only_if_exists=_past(due, ctx.now)))
+    return desired
+
+
+def unwanted_homework(rows: list) -> set[int]:
+    """Homework reminders for a day the participant has since practised (or finished, or the
+    homework was ended)."""
+    from app.skills.reminders import wants_reminder_on
+
+    unwanted = set()
+    for row in rows:
+        user = db.session.get(User, row.user_id)
+        if user is None or "day" not in row.context or not wants_reminder_on(
+                user, date.fromisoformat(row.context["day"]), row.context.get("zone", "UTC")):
+            unwanted.add(row.id)
+    return unwanted
+
+
 # --- safety alerts (app.models.safety) ---------------------------------------------------------
 
 def _has_device(user_id: int) -> bool:
@@ -338,8 +379,9 @@ def plan_safety_alerts(now: datetime) -> list[Desired]:
     """Open alerts: every device of the primary clinician at once; the program's other
     clinicians once the alert has been open for the program's escalation time.
 
-    When there is no primary clinician, or they have no device that can receive a push, the
-    other clinicians are told at once: an alert must reach someone.
+    When there is no primary clinician, they no longer work in the alert's program, or they
+    have no device that can receive a push, the program's clinicians are told at once: an
+    alert must reach someone who can open it.
     """
     alerts = db.session.scalars(
         sa.select(SafetyAlert).where(SafetyAlert.acknowledged_at.is_(None),
@@ -352,7 +394,11 @@ def plan_safety_alerts(now: datetime) -> list[Desired]:
         minutes = getattr(program, "alert_escalation_minutes", None) or default_minutes
         primary = db.session.get(User, alert.primary_clinician_id) \
             if alert.primary_clinician_id else None
-        if primary is not None and not (primary.is_active and primary.is_staff):
+        # A primary clinician counts only while they are a clinician of the alert's program
+        # (someone who left it gets a 404 on the alert): otherwise everyone there, at once.
+        if primary is not None and not (primary.is_active and primary.is_staff
+                                        and program is not None
+                                        and primary in program.clinicians):
             primary = None
         path = app_path(("safety_staff.alert", {"alert_id": alert.id}))
         stale = alert.created_at + ALERT_STALE_AFTER

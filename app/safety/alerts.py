@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import abort
 from flask_babel import lazy_gettext as _l
 
-from app.care.scope import staff_program_ids
+from app.care.scope import care_access, staff_program_ids
 from app.care.team import care_enrolment
 from app.checkins.items import SELF_HARM_MAX
 from app.database import utcnow
@@ -120,7 +120,7 @@ def raise_alert(
 def open_alerts_for_staff(staff: User) -> list[SafetyAlert]:
     """Unacknowledged alerts in the staff member's programs, the longest-waiting first."""
     return list(db.session.scalars(
-        alerts_for_staff(staff).where(SafetyAlert.acknowledged_at.is_(None))
+        alerts_for_staff(staff)
         .options(sa.orm.joinedload(SafetyAlert.participant),
                  sa.orm.joinedload(SafetyAlert.program))
         .order_by(SafetyAlert.created_at, SafetyAlert.id)
@@ -129,14 +129,15 @@ def open_alerts_for_staff(staff: User) -> list[SafetyAlert]:
 
 def count_open_alerts_for_staff(staff: User) -> int:
     """How many unacknowledged alerts the staff member can see."""
-    query = alerts_for_staff(staff).where(SafetyAlert.acknowledged_at.is_(None))
+    query = alerts_for_staff(staff)
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
 
 def alerts_of_participant(staff: User, participant_id: int) -> list[SafetyAlert]:
     """One participant's alerts that the staff member may see, newest first."""
     return list(db.session.scalars(
-        alerts_for_staff(staff).where(SafetyAlert.participant_id == participant_id)
+        sa.select(SafetyAlert).where(SafetyAlert.participant_id == participant_id,
+                                     _visible_alert(staff, participant_id))
         .order_by(SafetyAlert.created_at.desc(), SafetyAlert.id.desc())
     ))
 
@@ -161,18 +162,37 @@ def acknowledge(alert: SafetyAlert, staff: User, action_taken: str) -> bool:
 # --- what a staff member may see --------------------------------------------------------------
 
 def alerts_for_staff(staff: User) -> sa.Select:
-    """Safety alerts raised in the staff member's programs (plus break-glass), as a query."""
+    """Open safety alerts of the staff member's programs (plus break-glass), as a query.
+
+    An open alert stays with the program it was raised in until someone there acknowledges
+    it, whether or not the participant has moved on since: it must never fall out of sight.
+    Acknowledged alerts follow the participant's records (`alerts_of_participant`).
+    """
     visible = SafetyAlert.program_id.in_(staff_program_ids(staff))
     if staff.role == Role.ADMIN:
         from app.care.break_glass import granted_participant_ids
 
         visible = visible | SafetyAlert.participant_id.in_(granted_participant_ids(staff))
-    return sa.select(SafetyAlert).where(visible)
+    return sa.select(SafetyAlert).where(visible, SafetyAlert.acknowledged_at.is_(None))
+
+
+def _visible_alert(staff: User, participant_id: int) -> sa.ColumnElement[bool]:
+    """One participant's alerts a staff member may see: open ones of their programs, and any
+    raised during an enrolment they may see (`app.care.scope`)."""
+    access = care_access(staff, participant_id)
+    open_here = sa.and_(SafetyAlert.program_id.in_(staff_program_ids(staff)),
+                        SafetyAlert.acknowledged_at.is_(None))
+    return sa.or_(open_here, access.records(SafetyAlert.program_id, SafetyAlert.created_at))
 
 
 def get_alert_for_staff(staff: User, alert_id: int) -> SafetyAlert:
     """A safety alert the staff member may see, or 404."""
-    alert = db.session.scalar(alerts_for_staff(staff).where(SafetyAlert.id == alert_id))
+    participant_id = db.session.scalar(
+        sa.select(SafetyAlert.participant_id).where(SafetyAlert.id == alert_id))
+    alert = None
+    if participant_id is not None:
+        alert = db.session.scalar(sa.select(SafetyAlert).where(
+            SafetyAlert.id == alert_id, _visible_alert(staff, participant_id)))
     if alert is None:
         abort(404)
     return alert

@@ -1,5 +1,6 @@
 """Forms for the safety plan and for acknowledging a safety alert."""
 
+from flask_babel import LazyString, format_number, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
@@ -27,8 +28,10 @@ class _SafetyPlanBase(FlaskForm):
 def _section_field(section) -> TextAreaField:
     return TextAreaField(
         section.title, description=section.hint,
-        validators=[Optional(), Length(max=SECTION_MAX, message=_l(
-            "Keep each part to %(max)s characters or fewer.", max=f"{SECTION_MAX:,}"))],
+        validators=[Optional(), Length(max=SECTION_MAX, message=lazy_ngettext(
+            "Keep each part to %(max)s character or fewer.",
+            "Keep each part to %(max)s characters or fewer.", SECTION_MAX,
+            max=LazyString(format_number, SECTION_MAX)))],
     )
 
 
@@ -43,8 +46,10 @@ class AcknowledgeForm(FlaskForm):
         description=_l("For example: called the participant, safety plan reviewed, no "
                        "immediate risk; or: sent to the emergency department."),
         validators=[DataRequired(_l("Say what was done before acknowledging.")),
-                    Length(max=ACTION_MAX, message=_l("Keep it to %(max)s characters or fewer.",
-                                                      max=f"{ACTION_MAX:,}"))],
+                    Length(max=ACTION_MAX, message=lazy_ngettext(
+                        "Keep it to %(max)s character or fewer.",
+                        "Keep it to %(max)s characters or fewer.", ACTION_MAX,
+                        max=LazyString(format_number, ACTION_MAX)))],
     )
 
 

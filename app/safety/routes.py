@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.care.team import participant_zone
 from app.extensions import db
 from app.models import User
 from app.safety import bp
@@ -51,7 +52,8 @@ def plan_form(participant: User, editor: User):
 def plan():
     """The participant's safety plan, ready to read in a hard moment or to print."""
     return render_template("safety/plan.html", sections=SECTIONS,
-                           plan=safety_plans.plan_for(current_user))
+                           plan=safety_plans.plan_for(current_user),
+                           zone=participant_zone(current_user))
 
 
 @bp.route("/safety-plan/edit", methods=["GET", "POST"])

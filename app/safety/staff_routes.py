@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.care import scope
+from app.care.team import participant_zone
 from app.extensions import db
 from app.safety import alerts as safety
 from app.safety import plans as safety_plans
@@ -53,8 +54,18 @@ def alert(alert_id: int):
 
 @staff_bp.route("/participants/<int:participant_id>/safety-plan", methods=["GET", "POST"])
 def participant_plan(participant_id: int):
-    """A participant's safety plan, which their clinicians can write with them."""
-    person = scope.get_participant_for_staff(current_user, participant_id)
+    """A participant's safety plan, which their clinicians can write with them.
+
+    A former program's staff read it during the handover; changing it needs a current enrolment.
+    """
+    person = scope.get_participant_for_staff(current_user, participant_id,
+                                             for_writing=request.method == "POST")
+    access = scope.care_access(current_user, person.id)
+    if not access.can_write:
+        audit.record_view(person, target="safety_plan")
+        return render_template("safety/staff/plan.html", person=person, form=None,
+                               access=access, sections=SECTIONS,
+                               plan=safety_plans.plan_for(person))
     form, saved = plan_form(person, current_user._get_current_object())
     if saved:
         audit.record(Action.PARTICIPANT_EDIT, subject=person, target=f"safety_plan:{saved.id}")
@@ -65,5 +76,6 @@ def participant_plan(participant_id: int):
     if request.method == "GET":
         audit.record_view(person, target="safety_plan")  # commits the view event
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("safety/staff/plan.html", person=person, form=form,
-                           sections=SECTIONS, plan=safety_plans.plan_for(person)), status
+    return render_template("safety/staff/plan.html", person=person, form=form, access=access,
+                           sections=SECTIONS, plan=safety_plans.plan_for(person),
+                           zone=participant_zone(person)), status

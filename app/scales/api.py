@@ -13,8 +13,11 @@ from app.scales import api_bp as bp
 from app.scales import service as scale_responses
 from app.scales.registry import SCALES, validate_answers
 from app.security.access import Rule, access
+from app.security.request_body import accepts_json
 
 FIELDS = ("scale", "answers", "client_uuid", "client_timestamp")
+#: A questionnaire is a few hundred bytes; PCL-5 with every field well under 4 KiB.
+MAX_BODY = 16 * 1024
 
 
 def _asked_scale(key):
@@ -52,6 +55,7 @@ def _check(body: dict, now):
 
 @bp.route("/scale-responses", methods=["POST"])
 @access(Rule.PARTICIPANT)
+@accepts_json(MAX_BODY)
 def create_scale_response():
     """Save a questionnaire sent as JSON: `scale` (e.g. "phq9"), `answers` ({"q1": 2, ...}),
     `client_uuid` (required) and `client_timestamp` (ISO 8601, when it was answered).

@@ -113,12 +113,19 @@ class HistoryRow:
     meaningful: bool  #: the change is at least the scale's meaningful change (e.g. PHQ-9: 5)
 
 
-def history(participant_id: int, scale: Scale, limit: int = 52) -> list[HistoryRow]:
-    """The participant's responses to a scale, newest first, each with its change."""
+def history(participant_id: int, scale: Scale, limit: int = 52,
+            where: sa.ColumnElement[bool] | None = None) -> list[HistoryRow]:
+    """The participant's responses to a scale, newest first, each with its change.
+
+    `where` narrows them further (staff see those of enrolments they may see: app.care.scope).
+    """
+    query = sa.select(ScaleResponse).where(ScaleResponse.participant_id == participant_id,
+                                           ScaleResponse.scale == scale.key)
+    if where is not None:
+        query = query.where(where)
     responses = list(db.session.scalars(
-        sa.select(ScaleResponse)
-        .where(ScaleResponse.participant_id == participant_id, ScaleResponse.scale == scale.key)
-        .order_by(ScaleResponse.submitted_at.desc(), ScaleResponse.id.desc()).limit(limit + 1)))
+        query.order_by(ScaleResponse.submitted_at.desc(), ScaleResponse.id.desc())
+        .limit(limit + 1)))
     rows = []
     for index, response in enumerate(responses[:limit]):
         before = responses[index + 1] if index + 1 < len(responses) else None

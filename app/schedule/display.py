@@ -1,11 +1,16 @@
-"""How sessions are written on pages: local times, day names, zone names, live state."""
+"""How sessions are written on pages: day grouping, zone names, live state.
+
+Dates and times themselves go through the named formats of `app.formatting` (the `when` and
+`day_format` filters), like every other page.
+"""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time, get_timezone_name
+from babel.dates import get_timezone_name
 from flask_babel import get_locale
 
+from app.formatting import local
 from app.schedule import bp
 from app.schedule.service import Occurrence
 
@@ -13,26 +18,10 @@ from app.schedule.service import Occurrence
 SOON_MINUTES = 60
 
 
-def _local(instant: datetime, zone: str) -> datetime:
-    return instant.astimezone(ZoneInfo(zone))
-
-
-@bp.app_template_filter("session_time")
-def session_time(instant: datetime, zone: str) -> str:
-    """9:00 AM (in the reader's language), for an instant shown in `zone`."""
-    return format_time(_local(instant, zone).time(), "short", locale=get_locale())
-
-
-@bp.app_template_filter("session_day")
-def session_day(instant: datetime, zone: str) -> str:
-    """Monday, March 15, 2027."""
-    return format_date(_local(instant, zone).date(), "full", locale=get_locale())
-
-
 @bp.app_template_filter("local_date")
 def local_date(instant: datetime, zone: str):
     """The date of an instant in `zone`, for grouping by day."""
-    return _local(instant, zone).date()
+    return local(instant, zone).date()
 
 
 @bp.app_template_global("zone_name")
@@ -51,9 +40,3 @@ def live_state(occurrence: Occurrence, now: datetime) -> tuple[str, int]:
         return "now", 0
     minutes = max(1, -int(-(occurrence.start_at - now).total_seconds() // 60))
     return ("soon" if minutes <= SOON_MINUTES else "later"), minutes
-
-
-@bp.app_template_filter("format_day")
-def format_day(day) -> str:
-    """A calendar date written out: Monday, March 15, 2027."""
-    return format_date(day, "full", locale=get_locale())

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import MultiCheckboxField, options, validate_time_zone
+from app.forms import MultiCheckboxField, TimeZoneField, options
 from app.models import SessionKind
 from app.schedule.recurrence import WEEKDAYS
 from app.schedule.series import duration_problem, telehealth_problem
@@ -71,11 +71,10 @@ class SeriesForm(FlaskForm):
     telehealth_url = URLField(_l("Telehealth link"), validators=[Optional(), Length(max=500),
                                                                    _https])
     what_to_bring = TextAreaField(_l("What to bring"), validators=[Optional(), Length(max=1000)])
-    time_zone = StringField(
-        _l("Time zone"), validators=[Optional(), validate_time_zone],
-        filters=[lambda value: value.strip() if value else value],
-        description=_l("IANA name, e.g. America/New_York; the start time is local to it. Leave "
-                       "empty for the program's time zone."))
+    time_zone = TimeZoneField(
+        _l("Time zone"), validators=[Optional()],
+        empty_label=_l("The program's time zone"),
+        description=_l("The start time is local to it."))
     start_time = TimeField(_l("Start time"),
                            validators=[DataRequired(_l("Enter a start time (HH:MM)."))])
     duration_minutes = IntegerField(

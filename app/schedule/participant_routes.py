@@ -4,7 +4,7 @@ Every session is loaded through `get_occurrence_for_participant`, so another per
 session, or a program session on a day the participant was not enrolled, is a 404.
 """
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,6 +20,7 @@ from app.schedule.scope import get_occurrence_for_participant
 from app.schedule.service import Occurrence, commit_with_retry, find_occurrence
 from app.security.access import Rule, access
 from app.templating import render
+from app.urls import base_host, external_url
 
 #: What the notice buttons may send; "withdraw" takes a notice back.
 NOTICE_CHOICES = {"running_late": NoticeKind.RUNNING_LATE,
@@ -27,8 +28,8 @@ NOTICE_CHOICES = {"running_late": NoticeKind.RUNNING_LATE,
 
 
 def _session_link(occurrence: Occurrence) -> str:
-    return url_for("schedule.session", series_id=occurrence.series.id,
-                   occurrence_key=occurrence.key, _external=True)
+    return external_url("schedule.session", series_id=occurrence.series.id,
+                        occurrence_key=occurrence.key)
 
 
 def _session_page(occurrence: Occurrence, form: NoticeForm, status: int = 200, saved=False):
@@ -77,7 +78,7 @@ def session_ics(series_id: int, occurrence_key: str):
     """"Add to calendar": this one session as an .ics file."""
     occurrence = get_occurrence_for_participant(current_user, series_id, occurrence_key)
     body = calendar_feed.calendar([occurrence], calendar_feed.is_discreet(current_user),
-                                  _session_link, request.host)
+                                  _session_link, base_host())
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": 'attachment; filename="trellis-session.ics"'})
 
@@ -93,7 +94,7 @@ def attendance_history():
 # --- calendar link ---------------------------------------------------------------------------
 
 def _feed_urls(token: str) -> dict:
-    https = url_for("schedule.feed", feed_token=token, _external=True)
+    https = external_url("schedule.feed", feed_token=token)
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
@@ -140,7 +141,7 @@ def feed(feed_token: str):
     with force_locale(participant.language):
         body = calendar_feed.calendar(
             calendar_feed.feed_occurrences(participant), settings.is_discreet, _session_link,
-            request.host)
+            base_host())
     return Response(body, mimetype="text/calendar",
                     headers={"Cache-Control": "no-store, private"})
 

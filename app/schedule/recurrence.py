@@ -77,7 +77,7 @@ def _pin_implicit_parts(parts: dict[str, str], anchor: date) -> None:
 
 
 def _whole_number(value: str, high: int, message) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= high:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= high:
         raise ScheduleError("recurrence", message)
     return int(value)
 
@@ -119,11 +119,12 @@ def normalise_recurrence(
         raise ScheduleError("recurrence", _l("Use COUNT or UNTIL, not both."))
     if "INTERVAL" in parts:  # dateutil would loop for ever on INTERVAL=0
         _whole_number(parts["INTERVAL"], MAX_INTERVAL,
-                      _l("INTERVAL must be a whole number from 1 to %(n)s.", n=MAX_INTERVAL))
+                      _l("INTERVAL must be a whole number from 1 to %(most)s.", most=MAX_INTERVAL))
     count = None
     if "COUNT" in parts:
         count = _whole_number(parts.pop("COUNT"), MAX_COUNT,
-                              _l("COUNT must be a whole number from 1 to %(n)s.", n=MAX_COUNT))
+                              _l("COUNT must be a whole number from 1 to %(most)s.",
+                                 most=MAX_COUNT))
     if "UNTIL" in parts:
         until = _until_date(parts.pop("UNTIL"), start_time, zone)
         end_date = until if end_date is None else min(end_date, until)

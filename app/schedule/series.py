@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from app.database import utcnow
 from app.extensions import db
+from app.formatting import format_day
 from app.models import (
     Attendance,
     Enrolment,
@@ -154,7 +154,7 @@ def edit_series_from(
     if series.recurrence is not None and series.end_date and from_date > series.end_date:
         raise ScheduleError("effective_from", _l(
             "This series ends on %(date)s; choose a date on or before it.",
-            date=format_date(series.end_date, "long")))
+            date=format_day(series.end_date)))
     records = list(db.session.scalars(
         sa.select(SessionOccurrence).where(SessionOccurrence.series_id == series.id)
         .where(SessionOccurrence.original_start_local >= datetime.combine(
@@ -194,7 +194,7 @@ def _refuse_if_taken(series: SessionSeries, records: list[SessionOccurrence]) ->
     if taken is not None:
         raise ScheduleError("effective_from", _l(
             "Attendance is already recorded for the session on %(date)s. Apply the changes "
-            "from the day after.", date=format_date(taken.date(), "long")))
+            "from the day after.", date=format_day(taken.date())))
 
 
 def _follow(records: list[SessionOccurrence], target: SessionSeries) -> None:

@@ -17,7 +17,14 @@ from app.care.enrolments import current_enrolment
 from app.database import utcnow
 from app.extensions import db
 from app.forms import options
-from app.models import Attendance, AttendanceStatus, SessionKind, SessionSeries, User
+from app.models import (
+    Attendance,
+    AttendanceStatus,
+    Enrolment,
+    SessionKind,
+    SessionSeries,
+    User,
+)
 from app.schedule import attendance, staff_bp
 from app.schedule import series as session_series
 from app.schedule.forms import (
@@ -43,6 +50,7 @@ from app.schedule.service import (
 )
 from app.security import audit
 from app.security.audit import Action
+from app.security.ids import parse_id
 from app.templating import wants_fragment
 
 #: How many weeks of a series' coming sessions its page lists.
@@ -58,6 +66,7 @@ def overview():
     """The week's sessions in the staff member's programs, and their series."""
     programs = scope.programs_for_staff(current_user)
     worked = _worked_program_ids()
+    appointments = _readable_appointment_keys(worked)
     zone = ZoneInfo(programs[0].time_zone if programs else "UTC")
     try:
         week = date.fromisoformat(request.args.get("week", ""))
@@ -71,22 +80,33 @@ def overview():
         o for o in program_occurrences([p.id for p in programs], start, start + timedelta(days=9))
         if monday <= o.start_at.astimezone(ZoneInfo(o.series.time_zone)).date()
         < monday + timedelta(days=7)
-        and (o.series.participant_id is None or o.series.program_id in worked)
+        and (o.series.participant_id is None
+             or (o.series.participant_id, o.series.program_id) in appointments)
     ]
     occurrences.sort(key=lambda o: (o.start_at, o.series.title))
     notices = _notice_counts(occurrences, worked)
+    marked = _marked_counts(occurrences, worked)
     series = db.session.scalars(
         sa.select(SessionSeries).options(sa.orm.joinedload(SessionSeries.program),
                                          sa.orm.joinedload(SessionSeries.participant))
         .where(SessionSeries.program_id.in_([p.id for p in programs]))
-        .where(sa.or_(SessionSeries.participant_id.is_(None),
-                      SessionSeries.program_id.in_(worked)))
+        .where(sa.or_(SessionSeries.participant_id.is_(None), sa.and_(
+            SessionSeries.program_id.in_(worked),
+            scope.readable_in_program(SessionSeries.participant_id, SessionSeries.program_id))))
         .where(sa.or_(SessionSeries.end_date.is_(None), SessionSeries.end_date >= monday))
         .order_by(SessionSeries.title, SessionSeries.id)).all()
     return render_template(
         "schedule/staff/overview.html", occurrences=occurrences, series_list=series,
-        monday=monday, notices=notices, worked=worked,
+        monday=monday, notices=notices, marked=marked, worked=worked, now=utcnow(),
         previous_week=monday - timedelta(weeks=1), next_week=monday + timedelta(weeks=1))
+
+
+def _readable_appointment_keys(worked: set[int]) -> set[tuple[int, int]]:
+    """(participant, program) pairs whose appointments the reader may see: enrolled there now,
+    or in the handover after (`app.care.scope`)."""
+    return set(db.session.execute(
+        sa.select(Enrolment.participant_id, Enrolment.program_id)
+        .where(Enrolment.program_id.in_(worked), scope.readable_enrolment())).tuples())
 
 
 def _notice_counts(occurrences: list[Occurrence], worked: set[int]) -> dict[int, int]:
@@ -98,6 +118,18 @@ def _notice_counts(occurrences: list[Occurrence], worked: set[int]) -> dict[int,
     return dict(db.session.execute(
         sa.select(Attendance.occurrence_id, sa.func.count())
         .where(Attendance.occurrence_id.in_(ids), Attendance.notice.is_not(None))
+        .group_by(Attendance.occurrence_id)).all())
+
+
+def _marked_counts(occurrences: list[Occurrence], worked: set[int]) -> dict[int, int]:
+    """How many participants' attendance is marked, per occurrence the reader works in."""
+    ids = [o.record.id for o in occurrences
+           if o.record is not None and o.series.program_id in worked]
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(Attendance.occurrence_id, sa.func.count())
+        .where(Attendance.occurrence_id.in_(ids), Attendance.status.is_not(None))
         .group_by(Attendance.occurrence_id)).all())
 
 
@@ -136,13 +168,13 @@ def _series_form() -> SeriesForm:
     form = SeriesForm()
     programs = scope.programs_for_staff(current_user)
     form.program_id.choices = options((p.id, p.name) for p in programs)
-    people = db.session.scalars(
-        scope.participants_for_staff(current_user).order_by(User.display_name)).all()
+    people = db.session.scalars(  # appointments are made only for people enrolled now
+        scope.current_participants_for_staff(current_user).order_by(User.display_name)).all()
     form.participant_id.choices = options(
         [(0, _("Everyone enrolled in the program"))] + [(u.id, u.display_name) for u in people])
-    chosen = request.args.get("participant", "")
-    if not form.is_submitted() and chosen.isdigit():  # "New appointment" on a participant
-        person = scope.get_participant_for_staff(current_user, int(chosen))
+    chosen = parse_id(request.args.get("participant"))
+    if not form.is_submitted() and chosen is not None:  # "New appointment" on a participant
+        person = scope.get_participant_for_staff(current_user, chosen, for_writing=True)
         enrolment = current_enrolment(person)
         form.participant_id.data = person.id
         form.program_id.data = enrolment.program_id if enrolment else None
@@ -159,7 +191,8 @@ def series_new():
         program = scope.get_program_for_staff(current_user, form.program_id.data)
         participant = None
         if form.participant_id.data:
-            participant = scope.get_participant_for_staff(current_user, form.participant_id.data)
+            participant = scope.get_participant_for_staff(
+                current_user, form.participant_id.data, for_writing=True)
         try:
             if participant is not None and not scope.works_in(current_user, program.id):
                 raise ScheduleError("participant_id", _(
@@ -211,7 +244,7 @@ def _fill_edit_form(form: SeriesEditForm, item: SessionSeries) -> None:
 @staff_bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
 def series_edit(series_id: int):
     """Change a series from a date onwards (earlier sessions keep their record)."""
-    item = get_series_for_staff(current_user, series_id)
+    item = get_series_for_staff(current_user, series_id, for_writing=True)
     form = SeriesEditForm()
     if not form.is_submitted():
         _fill_edit_form(form, item)
@@ -235,7 +268,8 @@ def series_edit(series_id: int):
 # --- one occurrence --------------------------------------------------------------------------
 
 def _roster_context(occurrence: Occurrence) -> dict:
-    return {"occurrence": occurrence, "rows": attendance.roster(occurrence), "now": utcnow(),
+    return {"occurrence": occurrence, "now": utcnow(),
+            "rows": attendance.roster(occurrence, readable=scope.readable_enrolment()),
             "statuses": list(AttendanceStatus)}
 
 
@@ -257,7 +291,7 @@ def mark(series_id: int, occurrence_key: str, attendee_id: int):
     """Record one participant's attendance; htmx gets their roster row back."""
     occurrence = get_occurrence_for_staff(current_user, series_id, occurrence_key,
                                           clinical=True)
-    person = scope.get_participant_for_staff(current_user, attendee_id)
+    person = scope.get_participant_for_staff(current_user, attendee_id, for_writing=True)
     error = None
     try:
         status = AttendanceStatus(request.form.get("status", ""))
@@ -309,7 +343,8 @@ def _change(form, occurrence: Occurrence, template: str, apply) -> object:
 @staff_bp.route("/series/<int:series_id>/<occurrence_key>/cancel", methods=["GET", "POST"])
 def cancel(series_id: int, occurrence_key: str):
     """Cancel one session without touching the rest of its series."""
-    occurrence = get_occurrence_for_staff(current_user, series_id, occurrence_key)
+    occurrence = get_occurrence_for_staff(current_user, series_id, occurrence_key,
+                                          for_writing=True)
     form = CancelForm()
     return _change(form, occurrence, "schedule/staff/cancel.html", lambda: (
         session_series.cancel_occurrence(occurrence, current_user._get_current_object(),
@@ -319,7 +354,8 @@ def cancel(series_id: int, occurrence_key: str):
 @staff_bp.route("/series/<int:series_id>/<occurrence_key>/move", methods=["GET", "POST"])
 def move(series_id: int, occurrence_key: str):
     """Move one session to another day or time without touching the rest of its series."""
-    occurrence = get_occurrence_for_staff(current_user, series_id, occurrence_key)
+    occurrence = get_occurrence_for_staff(current_user, series_id, occurrence_key,
+                                          for_writing=True)
     form = MoveForm()
     if not form.is_submitted():
         local = occurrence.start_at.astimezone(ZoneInfo(occurrence.series.time_zone))

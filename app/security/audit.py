@@ -29,6 +29,9 @@ class Action(enum.StrEnum):
     SIGN_OUT = "auth.sign_out"
     SESSION_TIMEOUT = "auth.session_timeout"
     PASSWORD_CHANGE = "auth.password_change"  # noqa: S105 - an event code
+    PASSWORD_RESET = "auth.password_reset"  # noqa: S105 - a link was used to set a password
+    PASSWORD_RESET_ISSUE = "auth.password_reset_issue"  # noqa: S105 - staff issued a link
+    PASSWORD_RESET_EMAIL = "auth.password_reset_email"  # noqa: S105 - a link was e-mailed
     MFA_ENROL = "mfa.enrol"
     MFA_VERIFY = "mfa.verify"
     MFA_FAILED = "mfa.failed"
@@ -48,6 +51,8 @@ class Action(enum.StrEnum):
     PROGRAM_EDIT = "admin.program_edit"
     STAFF_CREATE = "admin.staff_create"
     STAFF_PROGRAMS = "admin.staff_programs"
+    #: A participant's primary clinician changed (their clinician left the program).
+    PRIMARY_CLINICIAN = "admin.primary_clinician"
     STAFF_DEACTIVATE = "admin.staff_deactivate"
     ENROL = "admin.enrol"
     TRANSITION = "admin.transition"

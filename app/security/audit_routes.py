@@ -14,8 +14,11 @@ from app.models import AuditEvent, User
 from app.security import audit
 from app.security import audit_bp as bp
 from app.security.audit import Action
+from app.security.ids import parse_id
 
 PAGE_SIZE = 200
+#: Years a date filter may name (the trail starts with Trellis; 9999-12-31 has no day after it).
+FILTER_YEARS = (2000, 2200)
 
 
 def _filtered() -> tuple[sa.Select, dict, list[str]]:
@@ -30,11 +33,13 @@ def _filtered() -> tuple[sa.Select, dict, list[str]]:
                          ("participant", AuditEvent.subject_participant_id)):
         value = request.args.get(name, "").strip()
         if value:
-            if value.isdigit():
-                query = query.where(column == int(value))
+            number = parse_id(value)
+            if number is not None:
+                query = query.where(column == number)
                 args[name] = value
             else:
-                errors.append(_("%(field)s must be a number.", field=name))
+                errors.append(_("%(field)s must be an id: a whole number from 1 to "
+                                "2147483647.", field=name))
     for name, op in (("from", "ge"), ("to", "lt")):
         value = request.args.get(name, "").strip()
         if value:
@@ -42,6 +47,10 @@ def _filtered() -> tuple[sa.Select, dict, list[str]]:
                 day = datetime.fromisoformat(value).date()
             except ValueError:
                 errors.append(_("Dates look like 2027-03-14."))
+                continue
+            if not FILTER_YEARS[0] <= day.year <= FILTER_YEARS[1]:
+                errors.append(_("Choose a date between %(first)d and %(last)d.",
+                                first=FILTER_YEARS[0], last=FILTER_YEARS[1]))
                 continue
             bound = datetime.combine(day + timedelta(days=1 if op == "lt" else 0), time(),
                                      tzinfo=utcnow().tzinfo)

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -77,10 +78,12 @@ def password_problem(password: str, email: str | None = None) -> str | None:
     character and the person's own email address.
     """
     if len(password) < MIN_LENGTH:
-        return str(_l("Use at least %(n)d characters. A few words together work well.",
-                      n=MIN_LENGTH))
+        return str(lazy_ngettext(
+            "Use at least %(num)d character. A few words together work well.",
+            "Use at least %(num)d characters. A few words together work well.", MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        return str(_l("Use at most %(n)d characters.", n=MAX_LENGTH))
+        return str(lazy_ngettext("Use at most %(num)d character.",
+                                 "Use at most %(num)d characters.", MAX_LENGTH))
     lowered = password.lower()
     common = common_passwords()
     unpadded = _PADDING.sub("", lowered)

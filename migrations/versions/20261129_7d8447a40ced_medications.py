@@ -1,7 +1,7 @@
 """medications: lists with entries and changes, doses, side-effect answers, reminder choices, program name lists
 
 Revision ID: 7d8447a40ced
-Revises: 27b6ed1765db
+Revises: a0ef394b3479
 Create Date: 2026-11-29 06:16:15.326786
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7d8447a40ced'
-down_revision = '27b6ed1765db'
+down_revision = 'a0ef394b3479'
 branch_labels = None
 depends_on = None
 

@@ -46,6 +46,8 @@ async function registration() {
   return navigator.serviceWorker.ready;
 }
 
+class EndpointInUse extends Error {}
+
 async function post(url, subscription) {
   const response = await fetch(url, {
     method: "POST",
@@ -53,19 +55,32 @@ async function post(url, subscription) {
     headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
     body: JSON.stringify(subscription.toJSON()),
   });
-  if (!response.ok) throw new Error(`subscription refused: ${response.status}`);
+  // 409: this browser's push address is another account's device (someone used Trellis here
+  // before). The server never hands it over; subscribing afresh gives a new address.
+  if (response.status === 409) throw new EndpointInUse("endpoint in use");
+  if (!response.ok) {
+    const error = new Error(`subscription refused: ${response.status}`);
+    error.name = "RefusedError";
+    throw error;
+  }
   return response.json();
 }
 
 async function subscribeAndPost(reg, settings) {
-  let subscription = await reg.pushManager.getSubscription();
-  if (!subscription) {
-    subscription = await reg.pushManager.subscribe({
-      userVisibleOnly: true,
-      applicationServerKey: keyBytes(settings.publicKey),
-    });
+  const fresh = () => reg.pushManager.subscribe({
+    userVisibleOnly: true,
+    applicationServerKey: keyBytes(settings.publicKey),
+  });
+  let subscription = (await reg.pushManager.getSubscription()) || await fresh();
+  let answer;
+  try {
+    answer = await post(settings.subscribeUrl, subscription);
+  } catch (error) {
+    if (!(error instanceof EndpointInUse)) throw error;
+    await subscription.unsubscribe();
+    subscription = await fresh();
+    answer = await post(settings.subscribeUrl, subscription);
   }
-  const answer = await post(settings.subscribeUrl, subscription);
   localStorage.setItem(ON_FLAG, "1");
   localStorage.setItem(DEVICE_ID, String(answer.id));
   localStorage.setItem(POSTED_AT, String(Date.now()));
@@ -88,10 +103,30 @@ function say(key) {
   if (status && element.dataset[key]) status.textContent = element.dataset[key];
 }
 
+// Why turning reminders on failed, as the key of the sentence to show (data-text-*): the real
+// cause and what to do, not "check your connection" for a refused permission.
+function failure(error) {
+  const name = error && error.name;
+  if (name === "NotAllowedError") {
+    return Notification.permission === "denied" ? "textDenied" : "textDismissed";
+  }
+  if (name === "AbortError" || name === "NotSupportedError" || name === "InvalidStateError") {
+    return "textNoService";  // the browser's push service is off or unreachable
+  }
+  if (!navigator.onLine || error instanceof TypeError) return "textOffline";  // fetch failed
+  if (name === "RefusedError") return "textRefused";  // Trellis answered with an error
+  return "textFailed";
+}
+
 async function showState() {
   const element = panel();
   if (!element) return;
   const button = element.querySelector("[data-push-turn-on]");
+  if (!window.isSecureContext) {
+    element.querySelector("[data-push-insecure]").hidden = false;
+    say("textOff");
+    return;
+  }
   if (!supported()) {
     element.querySelector(isIos() ? "[data-push-ios]" : "[data-push-unsupported]").hidden = false;
     say("textOff");
@@ -118,13 +153,14 @@ async function turnOn() {
   try {
     const permission = await Notification.requestPermission();
     if (permission !== "granted") {
-      say("textDenied");
+      // "denied": blocked in the browser's settings; "default": the question was dismissed.
+      say(permission === "denied" ? "textDenied" : "textDismissed");
       return;
     }
     await subscribeAndPost(await registration(), settings);
     window.location.reload();  // show the device in the list
   } catch (error) {
-    say("textFailed");
+    say(failure(error));
   }
 }
 

@@ -3,6 +3,7 @@
 // The server renders the first text, and the words in the reader's language as data-text-*.
 (() => {
   const SOON_MS = 60 * 60 * 1000;
+  const plural = new Intl.PluralRules(document.documentElement.lang || "en");
 
   function refresh() {
     const now = Date.now();
@@ -16,7 +17,12 @@
         text = line.dataset.textNow;
       } else if (start - now <= SOON_MS) {
         const minutes = Math.max(1, Math.ceil((start - now) / 60000));
-        text = line.dataset.textSoon.replace("{minutes}", String(minutes));
+        // The server gives the sentence in each plural form of the page's language
+        // (data-text-soon-one, -other…); the browser's plural rules pick the form.
+        const form = plural.select(minutes);
+        const sentence = line.dataset["textSoon" + form[0].toUpperCase() + form.slice(1)]
+          || line.dataset.textSoonOther;
+        text = sentence.replace("{minutes}", String(minutes));
       }
       if (text && line.textContent !== text) {
         line.textContent = text;

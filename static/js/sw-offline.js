@@ -1,8 +1,8 @@
 // The service worker's offline part (imported by /sw.js, which defines VERSION, SHELL_FILES
 // and NAV_WAIT_MS). See docs/offline.md.
 //
-// - The app shell (stylesheets, scripts, icons, the offline page and a crisis page made for
-//   nobody in particular) is precached at install in a cache named after the version, and
+// - The app shell (stylesheets, scripts, icons, the offline page, and a crisis page and its
+//   two guided exercises made for nobody in particular) is precached at install in a cache named after the version, and
 //   served from it; activating a new version deletes the old caches.
 // - A signed-in participant's pages (Today, Schedule, the safety plan, the crisis page, the
 //   check-in and questionnaire forms, skills) are kept as they are seen, in a cache of their
@@ -17,7 +17,8 @@
 const Offline = self.TrellisOffline;
 const SHELL_CACHE = `trellis-shell-${VERSION}`;
 const PAGES = `${Offline.PAGES_PREFIX}${VERSION}-`;  // + the owner's id
-const SHELL_PAGES = ["/offline", "/crisis"];
+// The crisis page and its two "While you wait" exercises hold nothing personal: kept for all.
+const SHELL_PAGES = ["/offline", "/crisis", "/calm/breathing", "/calm/grounding"];
 const OWNER = "X-Trellis-Owner";
 const SAVED_AT = "X-Trellis-Saved-At";
 const SIGNED_OUT_PAGES = ["/signin", "/unlock"];
@@ -141,8 +142,8 @@ async function offlineAnswer(url) {
   const saved = await savedCopy(url);
   if (saved) return withNotice(saved);
   const shell = await caches.open(SHELL_CACHE);
-  if (path === "/crisis") {
-    const help = await shell.match("/crisis", MATCH);
+  if (path !== "/offline" && SHELL_PAGES.includes(path)) {
+    const help = await shell.match(path, MATCH);
     if (help) return withNotice(help);
   }
   return (await shell.match("/offline", MATCH)) || Response.error();

@@ -117,17 +117,6 @@ def test_weak_password_on_invite_is_explained_and_nothing_is_created(app, client
     assert db.session.scalar(sa.select(Invite)).used_at is None
 
 
-def test_invite_for_an_existing_email_is_refused_and_keeps_the_form(client, world, login_as, db):
-    login_as(world.clinician_a)
-    response = _invite(client, world, email=world.participant_b.email.upper(),
-                       display_name="Typed Name")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "already has an account" in html
-    assert 'value="Typed Name"' in html
-    assert db.session.scalar(sa.select(sa.func.count(Invite.id))) == 0
-
-
 def test_invite_with_a_bad_email_or_missing_date_is_explained(client, world, login_as):
     login_as(world.clinician_a)
     response = _invite(client, world, email="not-an-email", start_date="")

@@ -105,8 +105,9 @@ def open_page(browser, live_server):
     """Factory: a page in a new browser context ("phone" or "desktop"), checked after the test."""
     opened: list[tuple[object, PageRecord]] = []
 
-    def open_(device: str = "phone"):
-        context = browser.new_context(base_url=live_server, **DEVICES[device])
+    def open_(device: str = "phone", **options):
+        """`options` go to the browser context: color_scheme="dark", java_script_enabled=False…"""
+        context = browser.new_context(base_url=live_server, **DEVICES[device], **options)
         context.set_default_timeout(10_000)
         record = PageRecord(live_server)
         context.on("request", lambda request: record.requests.append(request.url))

@@ -9,6 +9,8 @@ pytestmark = pytest.mark.browser
 
 AUDIENCES = {
     "participant_a": ({Rule.PARTICIPANT, Rule.PUBLIC}, "phone", "/today"),
+    # the same pages in dark mode (colour contrast differs): a participant's phone at night
+    "participant_a:dark": ({Rule.PARTICIPANT, Rule.PUBLIC}, "phone", "/today"),
     "clinician_a": ({Rule.STAFF}, "desktop", "/clinician/"),
     "admin": ({Rule.ADMIN}, "desktop", "/admin/"),
 }
@@ -28,9 +30,10 @@ def _pages(app, values, rules):
 def test_every_page_loads_nothing_from_elsewhere_and_passes_axe(app, world, db, open_page,
                                                                 sign_in, check_a11y, actor):
     rules, device, home = AUDIENCES[actor]
+    person, _sep, scheme = actor.partition(":")
     values = url_values(app, world, db)
-    page = open_page(device)
-    sign_in(page, getattr(world, actor), lands_on=home)
+    page = open_page(device, color_scheme=scheme or "light")
+    sign_in(page, getattr(world, person), lands_on=home)
     visited = 0
     for url in _pages(app, values, rules):
         response = page.goto(url)

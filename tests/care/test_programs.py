@@ -30,17 +30,24 @@ def test_admin_edits_a_program_phone_and_crisis_text(client, world, login_as, db
     assert world.iop.crisis_text == "Call our nurse line."
 
 
-def test_malformed_time_zone_is_explained_and_the_form_keeps_what_was_typed(client, world,
-                                                                          login_as, db):
+def test_unknown_time_zone_is_explained_and_the_form_keeps_what_was_typed(client, world,
+                                                                        login_as, db):
     login_as(world.admin)
     response = post_form(client, "/admin/programs/new",
                          {**VALID, "time_zone": "Eastern/Nowhere"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "IANA format" in html
-    assert 'value="Eastern/Nowhere"' in html and 'value="Lakeside PHP"' in html
+    assert "Choose a time zone from the list." in html  # a list now; only a forged value
+    assert 'value="Lakeside PHP"' in html
     assert "We are here weekdays 8-5." in html
     assert db.session.scalar(sa.select(Program).where(Program.name == "Lakeside PHP")) is None
+
+
+def test_the_time_zone_is_chosen_from_a_list_by_region(client, world, login_as):
+    login_as(world.admin)
+    html = client.get("/admin/programs/new").get_data(as_text=True)
+    assert '<optgroup label="Americas">' in html
+    assert '<option selected value="America/New_York">New York (Eastern Time)</option>' in html
 
 
 def test_duplicate_program_name_is_refused(client, world, login_as):

@@ -38,8 +38,11 @@ def test_duplicate_staff_email_is_refused_keeping_the_form(client, world, login_
 
 def test_admin_changes_a_clinicians_programs(client, world, login_as, db):
     login_as(world.admin)
+    # clinician A is participant A's primary clinician in North IOP: the second step asks who
+    # takes over there (tests/care/test_program_memberships.py)
     post_form(client, f"/admin/clinicians/{world.clinician_a.id}/programs",
-              {"program_ids": [str(world.php.id)]})
+              {"program_ids": [str(world.php.id)], "step": "primaries",
+               f"primary_{world.iop.id}": "0"})
     db.session.refresh(world.clinician_a)
     assert [p.name for p in world.clinician_a.programs] == ["South PHP"]
 

@@ -28,6 +28,7 @@ def test_crisis_page_works_without_signing_in(client):
     for link in ('href="tel:988"', 'href="sms:988"', 'href="tel:911"'):
         assert link in html
     assert "not monitored around the clock" in html
+    assert 'href="/signin"' in html and "Back to sign in" in html  # a way back in
 
 
 def test_crisis_page_shows_the_programs_phone_and_its_own_words(client, world, login_as, db):

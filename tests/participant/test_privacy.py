@@ -19,6 +19,17 @@ def test_first_sign_in_shows_the_notice_before_anything_else(client, world, make
     assert client.get("/crisis").status_code == 200
 
 
+def test_the_bottom_navigation_is_hidden_until_the_notice_is_accepted(client, world,
+                                                                      make_participant, login_as):
+    newcomer = make_participant(world.iop, consented=False)
+    login_as(newcomer)
+    for path in ("/consent", "/crisis"):
+        assert 'class="bottom-nav"' not in client.get(path).get_data(as_text=True), path
+    response = post_form(client, "/consent", {"accept": "y"})
+    assert response.status_code == 302
+    assert 'class="bottom-nav"' in client.get("/today").get_data(as_text=True)
+
+
 def test_the_box_must_be_ticked(client, world, make_participant, login_as, db):
     newcomer = make_participant(world.iop, consented=False)
     login_as(newcomer)
@@ -101,7 +112,8 @@ def test_five_wrong_pins_mean_a_full_sign_in(client, world, login_as, db):
     client.get("/today")
     for left in (4, 3, 2, 1):
         response = post_form(client, "/unlock", {"pin": "0000"})
-        assert f"{left} tries left" in response.get_data(as_text=True)
+        words = "1 try left" if left == 1 else f"{left} tries left"
+        assert words in response.get_data(as_text=True)
     response = post_form(client, "/unlock", {"pin": "0000"})
     assert response.headers["Location"] == "/signin"
     assert client.get("/today").headers["Location"].startswith("/signin")

@@ -58,15 +58,21 @@ def test_the_same_endpoint_posted_again_updates_it(client, db, world, login_as, 
     assert device.device_label == "Safari on iPhone"
 
 
-def test_an_endpoint_moves_to_whoever_turned_it_on_last(client, db, world, login_as, fake_push,
-                                                         app):
+def test_another_persons_endpoint_is_refused_and_left_with_them(client, db, world, login_as,
+                                                                 fake_push, app):
+    """Posting someone's endpoint (with one's own keys) must not take their reminders away:
+    409, their row untouched (docs/push.md, "Device tokens and ownership")."""
     data = fake_push.subscription()
     login_as(world.participant_a)
     _post(client, "/me/reminders/subscriptions", data)
     other = app.test_client()
     login_as(world.participant_b, on=other)
-    assert _post(other, "/me/reminders/subscriptions", data).status_code == 200
-    assert db.session.scalar(sa.select(PushSubscription.user_id)) == world.participant_b.id
+    stolen = {**data, "keys": fake_push.subscription()["keys"]}
+    response = _post(other, "/me/reminders/subscriptions", stolen)
+    assert response.status_code == 409 and response.get_json()["error"] == "endpoint_in_use"
+    [device] = db.session.scalars(sa.select(PushSubscription)).all()
+    assert device.user_id == world.participant_a.id
+    assert device.p256dh == data["keys"]["p256dh"].rstrip("=")
 
 
 @pytest.mark.parametrize("change,reason", [
@@ -238,6 +244,7 @@ def test_the_service_worker_resubscribes_with_its_device_token(client, db, world
     old = make_device(world.participant_a)
     old_id = old.id
     token = subscriptions.device_token(old)
+    db.session.commit()  # issuing a token replaces the device's previous one
     new = fake_push.subscription()
     response = client.post("/push/resubscribe", json={"token": token, "subscription": new})
     assert response.status_code == 200

@@ -19,14 +19,16 @@ from app.push import actions, kinds
 from app.push.preferences import save_preferences
 from app.schedule import series as session_series
 from app.schedule.service import find_occurrence
+from app.skills import catalogue as skill_catalogue
+from app.skills import homework as skill_homework
 
 NY = ZoneInfo("America/New_York")
 PHI_WORDS = ["therapy", "iop", "php", "recovery", "substance", "opioid", "alcohol", "suicid",
              "depress", "anxiety", "phq", "gad", "mood", "craving", "self-harm", "diagnos",
              "dbt", "psychiatr", "medication", "relapse", "intensive", "hospital"]
 NAMES = ["Jordan", "Alvarez", "Riley", "Okafor", "Moreno", "Casey", "Riverside",
-         "Skills for Opioid Recovery", "Medication review", "jordan@", "riley@", "Sertraline",
-         "50 mg", "Dr Patel"]
+         "Skills for Opioid Recovery", "Medication review", "jordan@", "riley@", "Urge surfing",
+         "Sertraline", "50 mg", "Dr Patel"]
 
 
 def _words(text: str) -> set[str]:
@@ -42,9 +44,9 @@ def _world(db, make_program, make_clinician, make_participant, make_session, mak
                                 email="jordan@example.org")
     detailed = make_participant(program, primary, display_name="Riley Okafor",
                                 email="riley@example.org")
-    save_preferences(detailed, is_session_evening_before=True,
+    save_preferences(detailed, is_session_evening_before=True, is_homework_on=True,
                      detailed_kinds=[k.choice_key for k in kinds.participant_detail_kinds()])
-    save_preferences(discreet, is_session_evening_before=True)
+    save_preferences(discreet, is_session_evening_before=True, is_homework_on=True)
     save_preferences(primary, detailed_kinds=["safety_alert"])
     db.session.commit()
     devices = {who: make_device(who) for who in (discreet, detailed, primary, other)}
@@ -69,6 +71,11 @@ def test_every_kind_discreet_and_detailed_carries_no_phi(
                                      primary, "Facilitator ill")
     db.session.execute(sa.text("UPDATE session_occurrences SET changed_at = :t"),
                        {"t": clock.now.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)})
+    skill_catalogue.sync()
+    for person in (discreet, detailed):  # skills homework, with its reminder turned on
+        skill_homework.assign(primary, person, {
+            "skills": ["urge-surfing"], "target": "3", "due_on": (today + timedelta(days=5))
+            .isoformat(), "note": "Relapse prevention: urge surfing before bed"})
     alert = check_in(discreet, safety_thoughts="yes", note="Jordan: very low mood").alert
     alert.created_at = clock.now
     for person in (discreet, detailed):
@@ -94,7 +101,7 @@ def test_every_kind_discreet_and_detailed_carries_no_phi(
             kind = received.message["notification"]["data"]["kind"]
             sent.setdefault((who.id, kind), []).append(received.message)
     participant_kinds = {"session", "session_evening", "session_change", "checkin", "scale",
-                         "test", "dose"}
+                         "homework", "test", "dose"}
     for person in (discreet, detailed):
         assert {kind for who, kind in sent if who == person.id} == participant_kinds
     assert (primary.id, "safety_alert") in sent and (other.id, "safety_alert") in sent
@@ -122,8 +129,8 @@ def test_every_kind_discreet_and_detailed_carries_no_phi(
                 assert note["body"] != "You have a reminder" or kind == "test"
     detailed_bodies = {kind: messages[0]["notification"]["body"]
                        for (who, kind), messages in sent.items() if who == detailed.id}
-    assert detailed_bodies["session"] in ("Group at 10:00 — tap to see",
-                                          "Appointment at 15:00 — tap to see")
+    assert detailed_bodies["session"] in ("Group at 10:00\u202fAM — tap to see",
+                                          "Appointment at 3:00\u202fPM — tap to see")
     assert "cancelled" in detailed_bodies["session_change"]
     assert sent[(primary.id, "safety_alert")][0]["notification"]["body"] == (
         "A safety alert needs attention — tap to see")

@@ -14,6 +14,9 @@ from app.push.vapid import VapidConfigError, VapidSigner, check_subject
 from config import ProductionConfig, TestingConfig
 from tests.push.fake_push_service import b64url_decode
 
+#: Production refuses to start without its public origin (TRELLIS_BASE_URL).
+PRODUCTION_BASE = {"BASE_URL": "https://trellis.example.org"}
+
 
 def test_the_key_pair_is_generated_once_into_instance(tmp_path):
     first = vapid._key_from_instance(str(tmp_path))
@@ -68,7 +71,7 @@ def test_placeholder_or_missing_subjects_are_refused_in_production(subject):
 
 def test_the_worker_refuses_to_start_without_a_real_subject_in_production(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
-    app = create_app(ProductionConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db",
+    app = create_app(ProductionConfig, {**PRODUCTION_BASE, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db",
                                         "VAPID_SUBJECT": None})
     app.instance_path = str(tmp_path)
     with app.app_context():
@@ -80,7 +83,8 @@ def test_the_worker_refuses_to_start_without_a_real_subject_in_production(tmp_pa
 
 def test_the_testing_loopback_setting_is_refused_in_production(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
-    app = create_app(ProductionConfig, {"VAPID_SUBJECT": "mailto:ops@riverside-health.org",
+    app = create_app(ProductionConfig, {**PRODUCTION_BASE,
+                                        "VAPID_SUBJECT": "mailto:ops@riverside-health.org",
                                         "PUSH_ALLOW_LOOPBACK_FOR_TESTS": True})
     app.instance_path = str(tmp_path)
     with pytest.raises(VapidConfigError, match="testing setting"):

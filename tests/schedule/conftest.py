@@ -38,7 +38,12 @@ def page_text(response) -> str:
 
 def visible_text(response) -> str:
     """What a reader sees: tags removed, spaces collapsed (CLDR's narrow ones too)."""
-    text = re.sub(r"<[^>]+>", " ", page_text(response))
+    return visible_text_of(page_text(response))
+
+
+def visible_text_of(html: str) -> str:
+    """The text of a piece of HTML: tags removed, spaces collapsed."""
+    text = re.sub(r"<[^>]+>", " ", html.replace("\u202f", " "))
     return re.sub(r"\s+", " ", text)
 
 

@@ -9,7 +9,7 @@ from app.models import Attendance, AttendanceStatus, NoticeKind, SessionKind
 from app.schedule import attendance
 from app.schedule import service as schedule
 from tests.conftest import csrf_token, post_form
-from tests.schedule.conftest import page_text, session_url, visible_text
+from tests.schedule.conftest import page_text, session_url, visible_text, visible_text_of
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -43,7 +43,9 @@ def test_today_shows_the_next_session_with_starts_in_place_and_safe_link(
     assert "Process group" in card and "Room 2" in card
     assert ('href="https://video.example.org/room/2" rel="noopener noreferrer" '
             'target="_blank"') in card
-    assert 'data-text-soon="Starts in {minutes} min"' in card  # kept live by session-status.js
+    # kept live by session-status.js, in each plural form of the reader's language
+    assert 'data-text-soon-other="Starts in {minutes} min"' in card
+    assert 'data-text-soon-one="Starts in {minutes} min"' in card
     assert "/static/js/session-status.js" in html
 
 
@@ -67,8 +69,11 @@ def test_with_nothing_today_it_says_when_the_next_session_is(client, world, logi
     make_series(world.iop, start_date=monday)
     login_as(world.participant_a)
     html = page_text(client.get("/today"))
-    assert "Nothing scheduled today. Your next session is on" in html
-    assert monday.strftime("%B") in html and "9:00 AM" in html
+    card = visible_text_of(html.split('id="next-heading"')[1].split("</section>")[0])
+    # first that today is free, then the next session: its day, time and title
+    assert card.index("Nothing scheduled today.") < card.index(monday.strftime("%B"))
+    assert card.index("Nothing scheduled today.") < card.index("Morning group")
+    assert "9:00 AM" in card and "Your next session is on" not in card
 
 
 def test_a_telehealth_link_must_be_https(make_series, world, db):
@@ -134,17 +139,26 @@ def test_a_participant_in_los_angeles_sees_the_new_york_nine_am_session_at_six(
 
 def test_me_saves_a_time_zone_and_refuses_an_unknown_one(client, world, login_as, db):
     login_as(world.participant_a)
+    me = client.get("/me").get_data(as_text=True)
+    select = me.split('id="profile-time_zone" name="profile-time_zone">')[1].split("</select>")[0]
+    # a list by region, cities by name, the program's zone as the default (no free text)
+    assert '<option selected value="">My program&#39;s time zone (Eastern Time)</option>' in select
+    assert '<optgroup label="Americas">' in select and '<optgroup label="Europe">' in select
+    assert '<option value="America/Chicago">Chicago (Central Time)</option>' in select
+    assert "America/Buenos_Aires" not in select  # old aliases are left out of the list
+    assert 'data-time-zone' in me  # static/js/time-zone.js offers the phone's own zone
     data = {"profile-display_name": "Participant A", "profile-language": "en"}
     bad = post_form(client, "/me/profile", {**data, "profile-time_zone": "Pacific/Nowhere"})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400
-    assert "Enter a time zone name such as America/New_York" in html.split(
+    assert "Choose a time zone from the list." in html.split(
         'id="profile-time_zone-error"')[1]
-    assert 'value="Pacific/Nowhere"' in html
-    ok = post_form(client, "/me/profile", {**data, "profile-time_zone": " America/Chicago "})
+    ok = post_form(client, "/me/profile", {**data, "profile-time_zone": "America/Chicago"})
     assert ok.status_code == 302
     db.session.refresh(world.participant_a)
     assert world.participant_a.time_zone == "America/Chicago"
+    me = client.get("/me").get_data(as_text=True)
+    assert '<option selected value="America/Chicago">' in me
     post_form(client, "/me/profile", {**data, "profile-time_zone": ""})
     db.session.refresh(world.participant_a)
     assert world.participant_a.time_zone is None  # back to the program's
@@ -199,27 +213,48 @@ def test_a_notice_over_htmx_returns_only_its_card(client, world, login_as, make_
     assert bad.status_code == 400 and "<html" not in bad.get_data(as_text=True)
 
 
-def test_attendance_history_lists_attended_missed_and_excused(client, world, login_as, db,
-                                                              make_series):
-    series = make_series(world.iop, recurrence="FREQ=DAILY",
-                         start_date=date.today() - timedelta(days=6), title="Daily group")
-    marks = [AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT,
-             AttendanceStatus.EXCUSED]
-    for days_ago, status in zip(range(5, 1, -1), marks, strict=True):
-        local = datetime.combine(date.today() - timedelta(days=days_ago), time(9))
-        record = schedule.ensure_record(schedule.find_occurrence(series, local))
+def test_attendance_history_lists_every_past_session_including_not_recorded(
+    client, world, login_as, db, make_series, monkeypatch
+):
+    # Daily at 9:00 from Monday 2027-01-04; "now" is Sunday 2027-01-10, noon in New York.
+    monkeypatch.setattr(attendance, "utcnow", lambda: datetime(2027, 1, 10, 17, 0, tzinfo=UTC))
+    series = make_series(world.iop, recurrence="FREQ=DAILY", start_date=date(2027, 1, 4),
+                         title="Daily group")
+    marks = {5: AttendanceStatus.PRESENT, 6: AttendanceStatus.LATE, 7: AttendanceStatus.ABSENT,
+             8: AttendanceStatus.EXCUSED}
+    for day, status in marks.items():
+        record = schedule.ensure_record(
+            schedule.find_occurrence(series, datetime(2027, 1, day, 9, 0)))
         db.session.add(Attendance(occurrence_id=record.id, participant_id=world.participant_a.id,
                                   status=status))
     db.session.commit()
     login_as(world.participant_a)
-    html = client.get("/attendance").get_data(as_text=True)
-    assert "Attended: 2" in html and "(1 of them late)" in html
-    assert "Missed: 1" in html and "Excused: 1" in html
-    assert html.count("Daily group") == 4
+    text = visible_text(client.get("/attendance"))
+    assert "Attended: 2 sessions (1 of them late)" in text
+    assert "Missed: 1 session " in text and "Excused: 1 session " in text
+    # the 4th, the 9th and this morning's (over by noon) were not marked: listed, not lost
+    assert "Not recorded: 3 sessions" in text
+    assert text.count("Daily group") == 7
+    assert text.count("Daily group Not recorded") == 3
+    assert "Attended, late" in text and "Missed" in text and "Excused" in text
+    first = text.index("Sunday, January 10, 2027")
+    assert first < text.index("Monday, January 4, 2027")  # newest first
     assert 'href="/attendance"' in client.get("/schedule").get_data(as_text=True)
     other = client.application.test_client()
     login_as(world.participant_b, on=other)
     assert "Daily group" not in other.get("/attendance").get_data(as_text=True)
+
+
+def test_a_past_session_says_it_is_over_not_that_it_has_started(client, world, login_as,
+                                                                 make_series):
+    series = make_series(world.iop, recurrence=None, start_date=date.today() - timedelta(days=2),
+                         title="Two days ago")
+    login_as(world.participant_a)
+    start = datetime.combine(date.today() - timedelta(days=2), time(9))
+    text = visible_text(client.get(session_url(series, start)))
+    assert "has started" not in text
+    assert "I'm running late" not in text  # nothing left to tell the team
+    assert "Attendance Not recorded" in text
 
 
 def test_a_participant_cannot_open_another_participants_session(client, world, login_as,
@@ -292,10 +327,9 @@ def test_after_todays_sessions_end_today_lists_them_as_earlier(client, world, lo
                 title="Monday group")
     login_as(world.participant_a)
     html = page_text(client.get("/today"))
-    assert "No more sessions today. Your next session is on" in html
     assert "Nothing scheduled today" not in html
     next_card = html.split('id="next-heading"')[1].split("</section>")[0]
-    assert "Monday group" in next_card
+    assert next_card.index("No more sessions today.") < next_card.index("Monday group")
     earlier = html.split('id="earlier-heading"')[1].split("</section>")[0]
     assert "Morning group" in earlier
     assert 'id="today-heading"' not in html  # nothing later today

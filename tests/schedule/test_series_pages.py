@@ -1,5 +1,6 @@
 """Staff pages: series and appointments, cancel or move one session, edit from a date on."""
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -71,7 +72,7 @@ def test_a_custom_rule_and_an_appointment_for_one_participant(client, world, log
      "never gives a session"),
     ({"telehealth_url": "http://video.example.org/room"}, "telehealth_url",
      "Enter a secure link that starts with https://"),
-    ({"time_zone": "Mars/Olympus_Mons"}, "time_zone", "Enter a time zone name such as"),
+    ({"time_zone": "Mars/Olympus_Mons"}, "time_zone", "Choose a time zone from the list."),
     ({"repeat": "weekly", "days": []}, "days", "Choose at least one day."),
     ({"start_date": "9999-12-31"}, "start_date", "Enter a date between 2000 and 2100."),
 ])
@@ -327,3 +328,24 @@ def test_every_other_week_stays_on_the_same_weeks_after_an_edit(client, world, l
     starts = schedule.local_starts(new, off_week, off_week + timedelta(weeks=6))
     assert [(d.date() - series.start_date).days % 14 for d in starts] == [0, 0, 0]
     assert all(d.time() == time(11) for d in starts)
+
+
+def test_the_week_says_whether_past_sessions_had_attendance_taken(client, world, login_as, db,
+                                                                    make_series):
+    last_week = date.today() - timedelta(days=date.today().weekday() + 7)  # last week's Monday
+    make_series(world.iop, start_date=last_week, title="Monday group")
+    taken = make_series(world.iop, start_date=last_week, start_time=time(13, 0),
+                        title="Afternoon group")
+    record = schedule.ensure_record(
+        schedule.find_occurrence(taken, datetime.combine(last_week, time(13, 0))))
+    db.session.add(Attendance(occurrence_id=record.id, participant_id=world.participant_a.id,
+                              status=AttendanceStatus.PRESENT))
+    db.session.commit()
+    login_as(world.clinician_a)
+    html = client.get(f"/clinician/sessions/?week={last_week.isoformat()}").get_data(as_text=True)
+    week = html.split("</table>")[0]  # the week's sessions, not the list of series below
+    rows = {title: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
+            for row in week.split("<tr>")[1:]
+            for title in ("Monday group", "Afternoon group") if title in row}
+    assert "Ended · attendance not taken" in rows["Monday group"]
+    assert "Ended · 1 marked" in rows["Afternoon group"]

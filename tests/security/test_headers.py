@@ -5,6 +5,9 @@ import pytest
 from app import create_app
 from config import ProductionConfig
 
+#: Production refuses to start without its public origin (TRELLIS_BASE_URL).
+PRODUCTION_BASE = {"BASE_URL": "https://trellis.example.org"}
+
 PAGES = {
     "anonymous": ["/signin", "/crisis", "/no-such-page"],
     "participant_a": ["/today", "/schedule", "/checkin", "/skills", "/me", "/crisis"],
@@ -40,7 +43,7 @@ def test_static_files_get_the_headers_too(client):
 
 def test_production_sends_hsts_and_secure_cookies(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "a-production-secret-from-the-environment")
-    production = create_app(ProductionConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    production = create_app(ProductionConfig, {**PRODUCTION_BASE, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert production.config["SESSION_COOKIE_SECURE"] is True
     response = production.test_client().get("/crisis")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
@@ -49,7 +52,7 @@ def test_production_sends_hsts_and_secure_cookies(monkeypatch):
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app(ProductionConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        create_app(ProductionConfig, {**PRODUCTION_BASE, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
 def test_development_generates_a_secret_key_once_into_instance(tmp_path, monkeypatch):
@@ -101,7 +104,7 @@ def test_trusted_proxy_gives_throttling_the_client_address(monkeypatch):
     from flask import request
 
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
-    proxied = create_app(ProductionConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://",
+    proxied = create_app(ProductionConfig, {**PRODUCTION_BASE, "SQLALCHEMY_DATABASE_URI": "sqlite://",
                                             "TRUSTED_PROXIES": 1})
     seen = {}
     proxied.before_request(lambda: seen.setdefault("ip", request.remote_addr) and None)
@@ -113,7 +116,7 @@ def test_without_a_trusted_proxy_forwarded_addresses_are_ignored(monkeypatch):
     from flask import request
 
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
-    direct = create_app(ProductionConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    direct = create_app(ProductionConfig, {**PRODUCTION_BASE, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     seen = {}
     direct.before_request(lambda: seen.setdefault("ip", request.remote_addr) and None)
     direct.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.7"})

@@ -19,9 +19,10 @@ from tests.safety import matrix as safety
 from tests.scales import matrix as scales
 from tests.schedule import matrix as schedule
 from tests.security.matrix import shells
+from tests.skills import matrix as skills
 
-FEATURES = [shells, auth, care, checkins, scales, safety, progress, schedule, push, offline,
-            medications]
+FEATURES = [shells, auth, care, checkins, scales, safety, progress, schedule, push, skills,
+            offline, medications]
 
 EXPECTED: dict = {}
 SKIPPED_IN_WALK: set = set()

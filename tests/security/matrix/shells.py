@@ -10,7 +10,6 @@ EXPECTED = {
     "public.manifest": (Rule.PUBLIC, None),
     "participant.today": (Rule.PARTICIPANT, None),
     "participant.schedule": (Rule.PARTICIPANT, None),
-    "participant.skills": (Rule.PARTICIPANT, None),
     "participant.me": (Rule.PARTICIPANT, None),
     "participant.update_profile": (Rule.PARTICIPANT, None),
     "participant.change_password": (Rule.PARTICIPANT, None),

@@ -1,0 +1,112 @@
+"""A skill's text (name, category, "use it when…", steps, minutes, guided mode) and its rules.
+
+The catalogue file and the staff editor both pass through `check`, so a program's own skill
+follows the same rules as Trellis's.
+"""
+
+import re
+from dataclasses import asdict, dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from app.skills.categories import CATEGORIES
+
+KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: Keys that are page names under /skills/ and can never name a skill.
+RESERVED_KEYS = {"log", "history", "what-helps", "practices", "new"}
+#: Keys of programs' own skills start with this (p12-…): the catalogue may not use it.
+PROGRAM_KEY = re.compile(r"p[0-9]+-.*")
+NAME_MAX = 120
+USE_WHEN_MAX = 300
+STEP_MAX = 300
+STEPS_MIN, STEPS_MAX = 3, 6
+MINUTES_MIN, MINUTES_MAX = 1, 120
+#: Breathing pacer phases (seconds): in, hold after in, out, rest after out.
+BREATHING_LIMITS = {"in": (2, 10), "hold": (0, 10), "out": (2, 12), "rest": (0, 10)}
+GUIDED_MODES = ("breathing", "steps")
+
+
+@dataclass(frozen=True)
+class SkillText:
+    """Everything a version of a skill says."""
+
+    category: str
+    name: str
+    use_when: str
+    steps: tuple[str, ...]
+    minutes: int
+    guided: dict | None = None
+
+    def as_columns(self) -> dict:
+        """The values of a SkillVersion's text columns."""
+        values = asdict(self)
+        values["steps"] = list(self.steps)
+        return values
+
+    @classmethod
+    def of(cls, version) -> "SkillText":
+        """The text of a stored version."""
+        return cls(category=version.category, name=version.name, use_when=version.use_when,
+                   steps=tuple(version.steps), minutes=version.minutes,
+                   guided=version.guided or None)
+
+
+def _clean(value) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def check_guided(guided) -> str | None:
+    """A message when a guided mode is not one Trellis can run, else None."""
+    if guided is None:
+        return None
+    if not isinstance(guided, dict) or guided.get("mode") not in GUIDED_MODES:
+        return str(_l("Choose a guided mode: breathing or steps."))
+    if guided["mode"] == "breathing":
+        for phase, (low, high) in BREATHING_LIMITS.items():
+            value = guided.get(phase)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                return str(_l("Breathing needs whole seconds for in, hold, out and rest."))
+    return None
+
+
+def check(raw: dict) -> tuple[SkillText | None, dict[str, str]]:
+    """Validate a skill's text. Returns (text, {}) or (None, {field: message})."""
+    errors: dict[str, str] = {}
+    category = raw.get("category")
+    if category not in CATEGORIES:
+        errors["category"] = str(_l("Choose a category."))
+    name = _clean(raw.get("name"))
+    if not name:
+        errors["name"] = str(_l("Give the skill a name."))
+    elif len(name) > NAME_MAX:
+        errors["name"] = str(_l("Keep the name to %(max)s characters or fewer.", max=NAME_MAX))
+    use_when = _clean(raw.get("use_when"))
+    if not use_when:
+        errors["use_when"] = str(_l("Say when to use it, in one line."))
+    elif len(use_when) > USE_WHEN_MAX:
+        errors["use_when"] = str(_l("Keep this to %(max)s characters or fewer.",
+                                    max=USE_WHEN_MAX))
+    raw_steps = raw.get("steps")
+    steps = tuple(s for s in (_clean(v) for v in raw_steps) if s) \
+        if isinstance(raw_steps, list | tuple) else ()
+    if not STEPS_MIN <= len(steps) <= STEPS_MAX:
+        errors["steps"] = str(_l("Write %(low)s to %(high)s short steps.", low=STEPS_MIN,
+                                 high=STEPS_MAX))
+    elif any(len(s) > STEP_MAX for s in steps):
+        errors["steps"] = str(_l("Keep each step to %(max)s characters or fewer.",
+                                 max=STEP_MAX))
+    minutes = raw.get("minutes")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) \
+            or not MINUTES_MIN <= minutes <= MINUTES_MAX:
+        errors["minutes"] = str(_l("Enter the minutes it takes, from %(low)s to %(high)s.",
+                                   low=MINUTES_MIN, high=MINUTES_MAX))
+    guided = raw.get("guided") or None
+    if (message := check_guided(guided)) is not None:
+        errors["guided"] = message
+    elif guided is not None:  # only what the guided pages read
+        guided = {"mode": guided["mode"], **({p: guided[p] for p in BREATHING_LIMITS}
+                                             if guided["mode"] == "breathing" else {})}
+    if errors:
+        return None, errors
+    return SkillText(category=category, name=name, use_when=use_when, steps=steps,
+                     minutes=minutes, guided=guided), {}
