@@ -4,6 +4,7 @@ reminder choices, and a program's list of names."""
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -132,7 +133,8 @@ class ReminderSettingsForm(FlaskForm):
     is_on = BooleanField(_l("Remind me at each dose time"))
     follow_up_minutes = SelectField(
         _l("If I have not marked it"), coerce=int,
-        choices=options((m, _l("Remind me again after %(n)s minutes", n=m) if m
+        choices=options((m, lazy_ngettext("Remind me again after %(num)s minute",
+                                          "Remind me again after %(num)s minutes", m) if m
                          else _l("Do not remind me again")) for m in FOLLOW_UP_CHOICES))
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app import submissions
 from app.care.team import participant_zone
@@ -97,7 +98,8 @@ def answer(participant: User, raw: Mapping, now: datetime | None = None):
     if text["answer"] not in {a.value for a in SideEffectAnswer}:
         errors["answer"] = _("Choose none, mild or bothersome.")
     if len(text["note"]) > NOTE_MAX:
-        errors["note"] = _("Keep the note under %(n)s characters.", n=NOTE_MAX)
+        errors["note"] = ngettext("Keep the note under %(num)s character.",
+                                  "Keep the note under %(num)s characters.", NOTE_MAX)
     if errors:
         raise Invalid(errors)
     client_uuid = client_uuid or str(uuid.uuid4())

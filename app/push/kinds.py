@@ -113,8 +113,8 @@ def _change_text(context: dict) -> str:
 
 def _medication_text(context: dict) -> str:
     if context.get("follow_up"):
-        return _("Still open: your %(time)s reminder — tap to see", time=context["at"])
-    return _("Your %(time)s reminder — tap to see", time=context["at"])
+        return _("Still open: the reminder for %(time)s — tap to see", time=context["at"])
+    return _("Reminder for %(time)s — tap to see", time=context["at"])
 
 
 def _medication_actions() -> list:
