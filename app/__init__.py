@@ -20,6 +20,7 @@ CAPABILITIES = (
     "app.progress",
     "app.schedule",
     "app.push",
+    "app.medications",
     "app.skills",
     "app.offline",
     "app.review",

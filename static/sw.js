@@ -10,7 +10,8 @@
 // - push: ALWAYS shows a notification (iOS revokes the subscription of a worker that does not),
 //   with a tag per kind so a newer reminder replaces the older one of its kind.
 // - notificationclick: opens the reminder's page in an open Trellis window (focused), or a new
-//   window; "remind me later" actions snooze the check-in reminder.
+//   window; "remind me later" actions snooze the reminder (check-in, medication); a medication
+//   reminder's "Taken" is posted by static/js/sw-medications.js.
 // - pushsubscriptionchange: subscribes again and tells the server, with the device token the
 //   page handed over when reminders were turned on (no session is needed for that).
 "use strict";
@@ -25,6 +26,8 @@ const STORE = "trellis-push";
 importScripts("/static/js/offline-store.js", "/static/js/sw-offline.js");
 
 // --- push ----------------------------------------------------------------------------------
+
+importScripts("/static/js/sw-medications.js");  // the medication reminder's "Taken" action
 
 function readMessage(data) {
   if (!data) return {};
@@ -45,7 +48,9 @@ function showReminder(data) {
     renotify: true,  // a replacing notification still alerts
     lang: note.lang || "",
     data: { url: typeof details.url === "string" ? details.url : "/",
-            kind: details.kind || "", snooze: details.snooze || "" },
+            kind: details.kind || "", snooze: details.snooze || "",
+            // a medication reminder's doses and its "Taken" token (static/js/sw-medications.js)
+            dose: details.dose || "", doseToken: details.dose_token || "" },
     requireInteraction: details.urgent === true,  // safety alerts stay until handled
     actions: Array.isArray(note.actions)
       ? note.actions.map((a) => ({ action: String(a.action), title: String(a.title) })) : [],
@@ -90,6 +95,11 @@ async function snooze(token, minutes) {
 }
 
 async function handleClick(action, data) {
+  // --- medications: "Taken" marks the doses from here (static/js/sw-medications.js) ---
+  if (action === "taken" && self.trellisMedicationTaken) {
+    return self.trellisMedicationTaken(data, openPage);
+  }
+  // --- end medications ---
   const match = /^snooze-(\d+)$/.exec(action || "");
   if (match && data.snooze) {
     try {

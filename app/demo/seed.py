@@ -9,6 +9,7 @@ from app.care import enrolments
 from app.checkins.demo import seed_checkins
 from app.database import utcnow
 from app.extensions import db
+from app.medications.demo import seed_medications
 from app.models import Enrolment, LevelOfCare, Program, Role, User
 from app.push.demo import seed_push
 from app.review.demo import seed_review
@@ -92,6 +93,8 @@ def seed_demo_data() -> list[tuple[str, str]]:
     seed_schedule(programs, users, start)
     seed_push(users["alex@example.org"], users["clinician@example.org"])
     seed_skills(users["alex@example.org"], users["sam@example.org"], clinician)
+    seed_medications(list(programs.values()), users["alex@example.org"],
+                     users["sam@example.org"], clinician)
     seed_review(programs, users, password_hash)
     db.session.commit()
     return [(role.value, email) for email, _name, role, _programs in PEOPLE]

@@ -10,6 +10,7 @@ from app.care.enrolments import enrolment_history
 from app.care.team import participant_zone
 from app.checkins import today as checkins_today
 from app.extensions import db
+from app.medications import today as medications_today
 from app.participant import bp
 from app.participant.forms import ContactForm, ProfileForm
 from app.review import notes as review_notes
@@ -31,7 +32,8 @@ def today():
                            **schedule_pages.today_context(current_user),
                            **skills_pages.today_context(current_user),
                            **checkins_today.today_context(current_user),
-                           **review_notes.today_context(current_user))
+                           **review_notes.today_context(current_user),
+                           **medications_today.today_context(current_user))
 
 
 @bp.route("/schedule")

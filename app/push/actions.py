@@ -46,7 +46,8 @@ def latest_checkin_reminder(user: User, now: datetime | None = None) -> Reminder
 
 def snooze(user: User, minutes: int, source: Reminder | None,
            now: datetime | None = None) -> bool:
-    """Remind the participant about today's check-in again in `minutes` (30 or 60).
+    """Remind the participant again in `minutes` (30 or 60) of a reminder whose kind offers
+    it (today's check-in, a medication dose).
 
     Keyed on the reminder it follows up, so pressing snooze twice on one notification queues
     one reminder. Returns False when there is nothing to snooze. The caller commits.
@@ -54,13 +55,15 @@ def snooze(user: User, minutes: int, source: Reminder | None,
     if minutes not in SNOOZE_MINUTES or not user.is_participant:
         return False
     now = now or utcnow()
-    if source is None or source.user_id != user.id or source.kind != "checkin":
+    if (source is None or source.user_id != user.id or source.kind not in KINDS
+            or not KINDS[source.kind].snooze):
         return False
-    zone = participant_zone(user)
     context = dict(source.context)
-    context.setdefault("day", now.astimezone(ZoneInfo(zone)).date().isoformat())
-    context.setdefault("zone", zone)
+    if source.kind == "checkin":
+        zone = participant_zone(user)
+        context.setdefault("day", now.astimezone(ZoneInfo(zone)).date().isoformat())
+        context.setdefault("zone", zone)
     due = now + timedelta(minutes=minutes)
     stale = max(source.stale_at, due + timedelta(minutes=30))
-    outbox.add(user.id, "checkin", f"snooze:{source.id}", due, stale, context)
+    outbox.add(user.id, source.kind, f"snooze:{source.id}", due, stale, context)
     return True  # new, or already snoozed from this reminder: either way it is coming

@@ -263,7 +263,8 @@ class Batch:
                         kind, reminder_id=row.id, context=row.context,
                         detailed=kind.choice_key in detailed_kinds, app_name=app_name,
                         language=language, origin=sub.app_origin, snooze_token=token,
-                        snooze_path=self.d._snooze_path, cache=text_cache)
+                        snooze_path=self.d._snooze_path, cache=text_cache,
+                        user_id=row.user_id)
                 except payload.PayloadTooLarge as error:
                     self._on_result(PushResult(job, DeliveryOutcome.FAILED,
                                                detail=f"payload too large ({error})"))

@@ -54,6 +54,11 @@ class Kind:
     unwanted: Callable | None = None
     discreet: object = DISCREET_BODY
     snooze: bool = False  #: offers "remind me in 30 min / 1 h"
+    #: The notification's own actions instead of the snooze pair: () -> [(action, title)].
+    actions: Callable[[], list] | None = None
+    #: Extra fields for the notification's data (reminder id, user id, context) -> dict, for
+    #: actions the service worker answers itself (a medication's "Taken").
+    action_data: Callable[[int, int, dict], dict] | None = None
     #: Participants may choose details for this kind on Me → Reminders.
     detail_choice: bool = True
     #: The kind whose detail choice this one follows (the evening-before follows "session").
@@ -104,6 +109,16 @@ def _change_text(context: dict) -> str:
                  what=_what(context), day=_day(context), time=_time(context))
     return _("%(what)s on %(day)s has moved to %(time)s — tap to see",
              what=_what(context), day=_day(context), time=_time(context))
+
+
+def _medication_text(context: dict) -> str:
+    if context.get("follow_up"):
+        return _("Still open: the reminder for %(time)s — tap to see", time=context["at"])
+    return _("Reminder for %(time)s — tap to see", time=context["at"])
+
+
+def _medication_actions() -> list:
+    return [("taken", _("Taken")), ("snooze-30", _("Remind me in 30 min"))]
 
 
 def _by_occurrence(user_id: int, context: dict, _key: str) -> str:
@@ -181,6 +196,18 @@ register(Kind(
     detailed=lambda _c: _("You have a new message — tap to read"), tag="trellis-message",
     topic_source=lambda user_id, _c, _k: f"message:{user_id}",
     plan_person=triggers.plan_message_reminders, unwanted=triggers.unwanted_messages,
+))
+register(Kind(
+    key="dose", audience=PARTICIPANT, label=_l("Medication reminder"),
+    trigger="each dose time on the participant's medication list (doses due at the same time "
+            "are one reminder), and a follow-up after the chosen delay while still unmarked",
+    lead="at the dose time (the participant's own times; quiet hours do not apply); follow-up "
+         "15, 30 (default) or 60 min later, or none; stale 4 h after the dose time",
+    urgency="normal", stale_after=timedelta(hours=1), quiet_hours=False,
+    detailed=_medication_text, tag="trellis-dose",
+    topic_source=lambda user_id, context, _k: f"dose:{user_id}:{context.get('doses')}",
+    plan_person=triggers.plan_medication_reminders, unwanted=triggers.unwanted_medications,
+    snooze=True, actions=_medication_actions, action_data=triggers.medication_action_data,
 ))
 register(Kind(
     key="safety_alert", audience=STAFF, label=_l("Safety alert"),

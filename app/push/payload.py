@@ -47,7 +47,9 @@ def texts(kind: Kind, context: dict, detailed: bool, language: str) -> tuple[str
 
         body = kind.detailed(context) if detailed else str(kind.discreet)
         actions = []
-        if kind.snooze:
+        if kind.actions is not None:
+            actions = [(action, str(title)) for action, title in kind.actions()]
+        elif kind.snooze:
             actions = [(f"snooze-{m}", ngettext("Remind me in %(num)s min",
                                                 "Remind me in %(num)s min", m))
                        for m in SNOOZE_MINUTES]
@@ -56,7 +58,8 @@ def texts(kind: Kind, context: dict, detailed: bool, language: str) -> tuple[str
 
 def build(kind: Kind, *, reminder_id: int, context: dict, detailed: bool, app_name: str,
           language: str, origin: str | None, snooze_token: str | None = None,
-          snooze_path: str = "/me/reminders", cache: dict | None = None) -> bytes:
+          snooze_path: str = "/me/reminders", cache: dict | None = None,
+          user_id: int | None = None) -> bytes:
     """The JSON bytes for one reminder on one device."""
     cache_key = (kind.key, detailed, language,
                  json.dumps(context, sort_keys=True) if detailed else None)
@@ -75,12 +78,16 @@ def build(kind: Kind, *, reminder_id: int, context: dict, detailed: bool, app_na
     if kind.snooze and snooze_token:
         data["snooze"] = snooze_token
         notification["actions"] = [{"action": action, "title": title} for action, title in actions]
+    if kind.action_data is not None and user_id is not None:
+        data.update(kind.action_data(reminder_id, user_id, context))
     message = {"notification": notification}
     if origin:
         message["web_push"] = 8030
         notification["navigate"] = origin + path
         for action in notification.get("actions", []):
-            action["navigate"] = f"{origin}{snooze_path}#snooze"
+            # Without our worker (Safari's declarative push) an action only opens a page.
+            action["navigate"] = (f"{origin}{snooze_path}#snooze"
+                                  if action["action"].startswith("snooze") else origin + path)
     encoded = _JSON.encode(message).encode()
     if len(encoded) + ENCRYPTION_OVERHEAD > MAX_ENCRYPTED_BYTES:
         raise PayloadTooLarge(f"{len(encoded)} bytes")

@@ -8,8 +8,8 @@ they were planned (a check-in saved a minute ago).
 
 The adapters are the only places that know the other features' models and services:
 `app.schedule.service` (occurrences in a window), `app.models.checkin` (checked in on a local
-day), `app.scales.service` (scales due), `app.skills.reminders` (homework still to do) and
-`app.models.safety` (open alerts).
+day), `app.scales.service` (scales due), `app.skills.reminders` (homework still to do),
+`app.models.safety` (open alerts) and `app.medications.reminders` (doses due and unmarked).
 """
 
 from dataclasses import dataclass, field
@@ -466,3 +466,26 @@ def unwanted_alerts(rows: list) -> set[int]:
         sa.select(SafetyAlert.id).where(SafetyAlert.id.in_(ids),
                                         SafetyAlert.acknowledged_at.is_(None))))
     return {row.id for row in rows if row.context.get("alert_id") not in open_ids}
+
+
+# --- medications (app.medications.reminders) --------------------------------------------------
+
+def plan_medication_reminders(ctx: PlanContext) -> list[Desired]:
+    """At each unmarked dose time, and a follow-up after the participant's chosen delay."""
+    from app.medications import reminders
+
+    return reminders.plan(ctx)
+
+
+def unwanted_medications(rows: list) -> set[int]:
+    """Medication reminders whose doses have all been marked since planning."""
+    from app.medications import reminders
+
+    return reminders.unwanted(rows)
+
+
+def medication_action_data(reminder_id: int, user_id: int, context: dict) -> dict:
+    """The doses and the signed token the notification's "Taken" action posts."""
+    from app.medications import reminders
+
+    return reminders.action_data(reminder_id, user_id, context)

@@ -15,6 +15,7 @@ from app.care.staff_view import care_history
 from app.checkins.items import MOOD_LABELS
 from app.database import utcnow
 from app.extensions import db
+from app.medications import review as medication_review
 from app.participant.forms import ContactForm
 from app.progress import summaries
 from app.review import bp, notes, record
@@ -52,6 +53,7 @@ def _record_page(person, status=200, note_form=None, message_form=None, contact_
         plan=safety_plans.plan_for(person), plan_sections=safety_plans.SECTIONS,
         enrolments=history.enrolments, transitions=history.transitions, grants=history.grants,
         **skills_pages.staff_participant_context(current_user, person),
+        medications=medication_review.record_for(current_user, person),
         can_reset_password=reset.may_reset(current_user, person),
         unreviewed=counts_by_participant(current_user, [person.id], now).get(person.id, 0),
         note_form=note_form or NoteForm(prefix="note", formdata=None),

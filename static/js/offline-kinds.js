@@ -36,6 +36,11 @@ export const KINDS = {
     url: "/api/v1/skill-practices",
     body: (form, fields) => fields,
   },
+  // A dose's Taken / Skip on Today, and "Log a dose" (docs/medications.md).
+  "medication-dose": {
+    url: "/api/v1/medication-doses",
+    body: (form, fields) => fields,
+  },
 };
 
 // The answers a queued item holds, by field name (a questionnaire's are under "answers").

@@ -11,6 +11,7 @@ Add a feature by importing its module into FEATURES.
 from tests.auth import matrix as auth
 from tests.care import matrix as care
 from tests.checkins import matrix as checkins
+from tests.medications import matrix as medications
 from tests.offline import matrix as offline
 from tests.progress import matrix as progress
 from tests.push import matrix as push
@@ -22,7 +23,7 @@ from tests.security.matrix import shells
 from tests.skills import matrix as skills
 
 FEATURES = [shells, auth, care, checkins, scales, safety, progress, schedule, push, skills,
-            offline, review]
+            offline, review, medications]
 
 EXPECTED: dict = {}
 SKIPPED_IN_WALK: set = set()
