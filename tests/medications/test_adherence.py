@@ -106,3 +106,38 @@ def test_two_missed_or_a_skip_between_does_not_raise_the_flag(world, db, add_med
             mark(db, person, medication, d(day), time(9))
     mark(db, person, medication, d(13), time(9), "skipped", "ran_out")
     assert not adherence.has_missed_doses_flag(person, NOW)  # missed, skipped, missed
+
+
+def test_the_caseload_flags_missed_doses_for_many_people_in_the_same_queries(
+        world, db, add_medication, make_participant):
+    """The rule is one of the caseload's flags (app.review.flags), computed for everyone at once:
+    a second flagged person adds no query."""
+    from sqlalchemy import event
+
+    from app.review import flags
+
+    people = [world.participant_a, make_participant(world.iop, world.clinician_a)]
+    for person in people:
+        _daily(db, person, add_medication)
+    zones = {p.id: NY for p in people}
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        ctx = flags.FlagContext(staff=world.clinician_a, participant_ids=[people[0].id],
+                                now=NOW, zones={people[0].id: NY})
+        one = flags.FLAGS["missed_doses"].evaluate(ctx)
+        alone = len(statements)
+        statements.clear()
+        ctx = flags.FlagContext(staff=world.clinician_a, participant_ids=list(zones), now=NOW,
+                                zones=zones)
+        both = flags.FLAGS["missed_doses"].evaluate(ctx)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == alone == 2
+    assert set(one) == {people[0].id} and set(both) == set(zones)
+    # nothing marked: 2–14 March are missed within the 14-day look-back; 15 and 16 still open
+    assert both[people[0].id] == "13 doses missed in a row"
