@@ -8,6 +8,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.skills.categories import CATEGORIES
 
@@ -79,13 +80,14 @@ def check(raw: dict) -> tuple[SkillText | None, dict[str, str]]:
     if not name:
         errors["name"] = str(_l("Give the skill a name."))
     elif len(name) > NAME_MAX:
-        errors["name"] = str(_l("Keep the name to %(max)s characters or fewer.", max=NAME_MAX))
+        errors["name"] = ngettext("Keep the name to %(num)s character or fewer.",
+                                  "Keep the name to %(num)s characters or fewer.", NAME_MAX)
     use_when = _clean(raw.get("use_when"))
     if not use_when:
         errors["use_when"] = str(_l("Say when to use it, in one line."))
     elif len(use_when) > USE_WHEN_MAX:
-        errors["use_when"] = str(_l("Keep this to %(max)s characters or fewer.",
-                                    max=USE_WHEN_MAX))
+        errors["use_when"] = ngettext("Keep this to %(num)s character or fewer.",
+                                      "Keep this to %(num)s characters or fewer.", USE_WHEN_MAX)
     raw_steps = raw.get("steps")
     steps = tuple(s for s in (_clean(v) for v in raw_steps) if s) \
         if isinstance(raw_steps, list | tuple) else ()
@@ -93,8 +95,8 @@ def check(raw: dict) -> tuple[SkillText | None, dict[str, str]]:
         errors["steps"] = str(_l("Write %(low)s to %(high)s short steps.", low=STEPS_MIN,
                                  high=STEPS_MAX))
     elif any(len(s) > STEP_MAX for s in steps):
-        errors["steps"] = str(_l("Keep each step to %(max)s characters or fewer.",
-                                 max=STEP_MAX))
+        errors["steps"] = ngettext("Keep each step to %(num)s character or fewer.",
+                                   "Keep each step to %(num)s characters or fewer.", STEP_MAX)
     minutes = raw.get("minutes")
     if isinstance(minutes, bool) or not isinstance(minutes, int) \
             or not MINUTES_MIN <= minutes <= MINUTES_MAX:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort
-from flask_babel import format_date
+from flask_babel import format_number, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -22,6 +22,7 @@ from app.care import scope
 from app.care.team import care_enrolment, participant_zone
 from app.database import utcnow
 from app.extensions import db
+from app.formatting import format_day
 from app.models import SkillHomework, SkillPractice, SkillVersion, User
 from app.security import audit
 from app.security.audit import Action
@@ -153,7 +154,8 @@ def clean_assignment(raw: Mapping, participant: User, today: date) -> dict:
     if not WHOLE_NUMBER.fullmatch(str(target).strip()):
         errors["target"] = str(_l("Enter how many times, as a whole number."))
     elif not 1 <= int(target) <= TARGET_MAX:
-        errors["target"] = str(_l("Set a target from 1 to %(max)s times.", max=TARGET_MAX))
+        errors["target"] = ngettext("Set a target from 1 to %(num)s time.",
+                                       "Set a target from 1 to %(num)s times.", TARGET_MAX)
     due_on = None
     try:
         due_on = date.fromisoformat(str(raw.get("due_on") or "").strip())
@@ -162,13 +164,14 @@ def clean_assignment(raw: Mapping, participant: User, today: date) -> dict:
                                   example=(today + timedelta(days=7)).isoformat()))
     if due_on is not None and due_on < today:
         errors["due_on"] = str(_l("The due date has passed: choose %(today)s or later.",
-                                  today=format_date(today, "medium")))
+                                  today=format_day(today)))
     elif due_on is not None and due_on > today + DUE_WITHIN:
         errors["due_on"] = str(_l("Choose a due date within the next three months."))
     note = clean_text(raw.get("note") or "")
     if len(note) > NOTE_MAX:
-        errors["note"] = str(_l("Keep the note to %(max)s characters or fewer.",
-                                max=f"{NOTE_MAX:,}"))
+        errors["note"] = ngettext("Keep the note to %(max)s character or fewer.",
+                                  "Keep the note to %(max)s characters or fewer.", NOTE_MAX,
+                                  max=format_number(NOTE_MAX))
     if errors:
         raise Invalid(errors)
     return {"skills": [allowed[k] for k in dict.fromkeys(keys)], "target": int(target),

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
+from flask_babel import format_number, ngettext
 from flask_babel import lazy_gettext as _l
 
 from app import submissions
@@ -139,9 +140,12 @@ def clean(raw: Mapping, zone: str, now: datetime, strict: bool = False) -> tuple
             text = clean_text(note)
             values["note"] = text or None
             if len(text) > NOTE_MAX:
-                errors["note"] = str(_l("Keep the note to %(max)s characters or fewer (it has "
-                                        "%(count)s).", max=f"{NOTE_MAX:,}",
-                                        count=f"{len(text):,}"))
+                errors["note"] = ngettext("Keep the note to %(max)s character or fewer (it has "
+                                          "%(count)s).",
+                                          "Keep the note to %(max)s characters or fewer (it "
+                                          "has %(count)s).", NOTE_MAX,
+                                          max=format_number(NOTE_MAX),
+                                          count=format_number(len(text)))
     client_uuid = raw.get("client_uuid")
     values["client_uuid"] = submissions.parse_client_uuid(client_uuid)
     if values["client_uuid"] is None and (strict or not _blank(client_uuid)):

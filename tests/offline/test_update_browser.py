@@ -26,7 +26,7 @@ def test_the_shell_is_precached_and_a_new_version_is_offered(world, open_page, s
     shell_cache = f"trellis-shell-{old_version}"
     precached = page.evaluate("""async (name) => (await (await caches.open(name)).keys())
                                    .map((r) => new URL(r.url).pathname)""", shell_cache)
-    assert set(precached) == {*files, "/offline", "/crisis"}
+    assert set(precached) == {*files, "/offline", "/crisis", "/calm/breathing", "/calm/grounding"}
     assert page.locator("[data-update-banner]").is_hidden()
 
     monkeypatch.setattr(shell, "version", lambda: "0123456789abcdef")

@@ -29,7 +29,7 @@ EXAMPLE = (
 
 @pytest.fixture
 def example(db, world):
-    start = datetime.now(UTC) - timedelta(days=20)
+    start = datetime.now(UTC) - timedelta(days=5)  # within the enrolment (staff see its records)
     for n, (key, before, after, helpful) in enumerate(EXAMPLE):
         add_practice(world.participant_a, key, start + timedelta(hours=n), before=before,
                      after=after, helpful=helpful)
