@@ -17,7 +17,7 @@ def _events(db, action, **where):
     query = sa.select(AuditEvent).where(AuditEvent.action == action)
     for key, value in where.items():
         query = query.where(getattr(AuditEvent, key) == value)
-    return db.session.scalars(query).all()
+    return db.session.scalars(query.order_by(AuditEvent.id)).all()
 
 
 def test_opening_a_record_is_audited_and_someone_elses_is_a_404_and_audited(
