@@ -13,11 +13,11 @@ Shared by every capability that takes submissions, so each does not write this l
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -85,6 +85,60 @@ def parse_client_timestamp(value: Any, zone: str,
     if moment < now - MAX_CLIENT_AGE:
         return None, str(_l("Answers can be sent at most 7 days after they were given."))
     return moment, None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _instant(value: Any, zone: str) -> datetime | None:
+    """An ISO 8601 time; without an offset it is read as local time in `zone`."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment
+
+
+def clean_client_times(raw: Mapping, zone: str, now: datetime, moment_key: str,
+                       too_old: str, values: dict, errors: dict) -> None:
+    """Validate the times a submission carries into `values`/`errors`, field by field.
+
+    `client_time_zone` (the phone's IANA zone, optional), `client_timestamp` (when the phone
+    kept it) and `moment_key` (when the participant says it happened, e.g. `occurred_at`).
+    Times without an offset are read in the phone's zone, else `zone`. The moment that counts
+    (`moment_key`, else `client_timestamp`) may not be in the future or more than 7 days back
+    (`too_old` is that error's text, worded for the kind of record).
+    """
+    client_zone = raw.get("client_time_zone")
+    values["client_time_zone"] = None
+    if not _blank(client_zone):
+        if isinstance(client_zone, str) and client_zone in available_timezones():
+            values["client_time_zone"] = client_zone
+        else:
+            errors["client_time_zone"] = str(_l("Use an IANA time zone such as "
+                                                "America/New_York."))
+    local_zone = values["client_time_zone"] or zone
+    for key in ("client_timestamp", moment_key):
+        values[key] = None
+        if _blank(raw.get(key)):
+            continue
+        moment = _instant(raw[key], local_zone)
+        if moment is None:
+            errors[key] = str(_l("Enter a date and time, e.g. 2026-03-14T09:30."))
+        else:
+            values[key] = moment
+    when = values[moment_key] or values["client_timestamp"]
+    if when is not None and moment_key not in errors:
+        target = moment_key if values[moment_key] else "client_timestamp"
+        if when > now + CLIENT_CLOCK_SKEW:
+            errors[target] = str(_l("That time is in the future."))
+        elif when < now - MAX_CLIENT_AGE:
+            errors[target] = too_old
 
 
 def find(model, participant_id: int, client_uuid: str):

@@ -5,10 +5,9 @@ The one validation of both paths: `clean()` returns the typed values and a dict 
 
 import math
 import re
-import uuid
 from collections.abc import Mapping
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import format_number, ngettext
 from flask_babel import lazy_gettext as _l
@@ -17,8 +16,6 @@ from app import submissions
 from app.checkins.items import FEELINGS, ITEMS, ITEMS_BY_KEY, NOTE_MAX
 
 #: How far back a check-in may be dated, and how far ahead a client's clock may run.
-MAX_AGE = timedelta(days=7)
-CLOCK_SKEW = timedelta(minutes=10)
 #: ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
 #: Fields that are about the submission rather than answers.
@@ -121,19 +118,6 @@ def _clean_item(item, value, errors: dict, values: dict) -> None:
                 max=format_number(NOTE_MAX), length=format_number(len(text)))
 
 
-def _instant(value, zone: str) -> datetime | None:
-    """An ISO 8601 time; without an offset it is read as local time in `zone`."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(zone))
-    return moment
-
-
 def clean(raw: Mapping, zone: str, now: datetime, strict: bool = False) -> tuple[dict, dict]:
     """Validate raw answers (form strings or JSON values). Returns (values, errors).
 
@@ -149,39 +133,12 @@ def clean(raw: Mapping, zone: str, now: datetime, strict: bool = False) -> tuple
         _clean_item(item, raw.get(item.key), errors, values)
 
     client_uuid = raw.get("client_uuid")
-    try:
-        values["client_uuid"] = str(uuid.UUID(client_uuid)) if isinstance(client_uuid, str) \
-            else None
-    except ValueError:
-        values["client_uuid"] = None
+    values["client_uuid"] = submissions.parse_client_uuid(client_uuid)
     if values["client_uuid"] is None and (strict or not _blank(client_uuid)):
         errors["client_uuid"] = str(_l("Send a client_uuid: a UUID made on the device."))
 
-    client_zone = raw.get("client_time_zone")
-    values["client_time_zone"] = None
-    if not _blank(client_zone):
-        if isinstance(client_zone, str) and client_zone in available_timezones():
-            values["client_time_zone"] = client_zone
-        else:
-            errors["client_time_zone"] = str(_l("Use an IANA time zone such as "
-                                                "America/New_York."))
-    local_zone = values["client_time_zone"] or zone
-    for key in ("client_timestamp", "occurred_at"):
-        values[key] = None
-        if _blank(raw.get(key)):
-            continue
-        moment = _instant(raw[key], local_zone)
-        if moment is None:
-            errors[key] = str(_l("Enter a date and time, e.g. 2026-03-14T09:30."))
-        else:
-            values[key] = moment
-    when = values["occurred_at"] or values["client_timestamp"]
-    if when is not None and "occurred_at" not in errors:
-        target = "occurred_at" if values["occurred_at"] else "client_timestamp"
-        if when > now + CLOCK_SKEW:
-            errors[target] = str(_l("That time is in the future."))
-        elif when < now - MAX_AGE:
-            errors[target] = str(_l("A check-in can be dated at most 7 days back."))
+    submissions.clean_client_times(raw, zone, now, "occurred_at", str(_l(
+        "A check-in can be dated at most 7 days back.")), values, errors)
     return values, errors
 
 

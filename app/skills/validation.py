@@ -7,8 +7,8 @@ practices), since it needs the database.
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import format_number, ngettext
 from flask_babel import lazy_gettext as _l
@@ -16,8 +16,6 @@ from flask_babel import lazy_gettext as _l
 from app import submissions
 
 #: How far back a practice may be dated, and how far ahead a client's clock may run.
-MAX_AGE = timedelta(days=7)
-CLOCK_SKEW = timedelta(minutes=10)
 NOTE_MAX = 2000
 DISTRESS = (0, 10)
 HELPFUL = (1, 5)
@@ -68,47 +66,6 @@ def _number_in(raw: Mapping, key: str, bounds: tuple[int, int], message, values,
         values[key] = number
 
 
-def _instant(value, zone: str) -> datetime | None:
-    """An ISO 8601 time; without an offset it is read as local time in `zone`."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(zone))
-    return moment
-
-
-def _clean_times(raw: Mapping, zone: str, now: datetime, values: dict, errors: dict) -> None:
-    client_zone = raw.get("client_time_zone")
-    values["client_time_zone"] = None
-    if not _blank(client_zone):
-        if isinstance(client_zone, str) and client_zone in available_timezones():
-            values["client_time_zone"] = client_zone
-        else:
-            errors["client_time_zone"] = str(_l("Use an IANA time zone such as "
-                                                "America/New_York."))
-    local_zone = values["client_time_zone"] or zone
-    for key in ("client_timestamp", "practised_at"):
-        values[key] = None
-        if _blank(raw.get(key)):
-            continue
-        moment = _instant(raw[key], local_zone)
-        if moment is None:
-            errors[key] = str(_l("Enter a date and time, e.g. 2026-03-14T09:30."))
-        else:
-            values[key] = moment
-    when = values["practised_at"] or values["client_timestamp"]
-    if when is not None and "practised_at" not in errors:
-        target = "practised_at" if values["practised_at"] else "client_timestamp"
-        if when > now + CLOCK_SKEW:
-            errors[target] = str(_l("That time is in the future."))
-        elif when < now - MAX_AGE:
-            errors[target] = str(_l("A practice can be dated at most 7 days back."))
-
-
 def clean(raw: Mapping, zone: str, now: datetime, strict: bool = False) -> tuple[dict, dict]:
     """Validate raw values (form strings or JSON values). Returns (values, errors).
 
@@ -150,7 +107,8 @@ def clean(raw: Mapping, zone: str, now: datetime, strict: bool = False) -> tuple
     values["client_uuid"] = submissions.parse_client_uuid(client_uuid)
     if values["client_uuid"] is None and (strict or not _blank(client_uuid)):
         errors["client_uuid"] = str(_l("Send a client_uuid: a UUID made on the device."))
-    _clean_times(raw, zone, now, values, errors)
+    submissions.clean_client_times(raw, zone, now, "practised_at", str(_l(
+        "A practice can be dated at most 7 days back.")), values, errors)
     return values, errors
 
 
