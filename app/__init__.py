@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from config import INSTANCE_DIR, Config, config_from_environment
+from config import INSTANCE_DIR, Config, check_settings, config_from_environment
 
 #: The packages that make up Trellis, each registered through its `register(app)`: security
 #: first (its hooks guard every request), then the capabilities, then the audience shells that
@@ -46,11 +46,16 @@ def create_app(
     app.config.from_object(config)
     app.config["SECRET_KEY"] = config.secret_key()
     app.config.update(overrides or {})
-    if not app.config["SECRET_KEY"]:
-        raise RuntimeError("SECRET_KEY must be set in the environment in production.")
-    from app.urls import check_base_url
+    # Settings production cannot run with stop the start here, for every entry point (gunicorn
+    # workers, `flask` commands, the reminders worker); gunicorn.conf.py also runs this check
+    # in gunicorn's master, with its worker count, so a bad setting is one line, not a loop.
+    check_settings(app.config)
+    if app.config["ENV_NAME"] == "production":
+        from app.push.vapid import check_subject
 
-    check_base_url(app)
+        check_subject(app.config["VAPID_SUBJECT"], production=True)
+    if not app.config["SECRET_KEY"]:
+        raise RuntimeError("SECRET_KEY must be set in the environment.")
 
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -6,7 +6,8 @@ from app import create_app
 from config import ProductionConfig
 
 #: Production refuses to start without its public origin (TRELLIS_BASE_URL).
-PRODUCTION_BASE = {"BASE_URL": "https://trellis.example.org"}
+PRODUCTION_BASE = {"BASE_URL": "https://trellis.example.org",
+                   "VAPID_SUBJECT": "mailto:ops@riverside-health.org"}
 
 PAGES = {
     "anonymous": ["/signin", "/crisis", "/no-such-page"],
