@@ -49,20 +49,28 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
+        # The same fields as app.logging_setup.json_formatter() (not imported: see below).
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
         },
     },
     "handlers": {
         "stderr": {"class": "logging.StreamHandler", "formatter": "json",
                    "stream": "ext://sys.stderr"},
     },
+    # The app puts its own JSON handler on the root logger in each worker (LOG_FORMAT=json);
+    # gunicorn's default would add a plain-text one beside it.
+    "root": {"level": "INFO", "handlers": []},
     "loggers": {
         "gunicorn.error": {"handlers": ["stderr"], "level": loglevel.upper(),
                            "propagate": False},
-        "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # With a logging config gunicorn always writes access lines; WARNING drops them
+        # unless GUNICORN_ACCESS_LOG asks for them.
+        "gunicorn.access": {"handlers": ["stderr"], "level": "INFO" if accesslog else "WARNING",
+                            "propagate": False},
     },
 }
 
