@@ -57,6 +57,10 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which has its own timeouts
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
+    #: Flask-WTF's extra check over https wants a Referer from the same host, but every page
+    #: sends `Referrer-Policy: no-referrer`, so browsers send none and every form behind TLS
+    #: would fail. The token (on every POST, htmx and API call too) and SameSite cookies stay.
+    WTF_CSRF_SSL_STRICT = False
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     #: Languages a participant can choose; a language is added once its catalogue is complete.

@@ -66,6 +66,9 @@ def create_app(
     from app import database, errors, formatting, i18n, logging_setup, templating
     from app.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
 
+    # First, so its before-request hook (request id, start time) runs before any hook that can
+    # end a request early (CSRF, size limits, access rules), and every request gets its line.
+    logging_setup.init_app(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(
@@ -87,7 +90,6 @@ def create_app(
     templating.init_app(app)
     formatting.init_app(app)
     errors.init_app(app)
-    logging_setup.init_app(app)
     for package in CAPABILITIES:
         import_module(package).register(app)
     return app

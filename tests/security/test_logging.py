@@ -176,3 +176,15 @@ def test_the_json_handler_is_installed_once_however_often_the_app_is_built():
     logging_setup.install_json_lines()
     logging_setup.install_json_lines()
     assert sum(isinstance(h, logging_setup.JsonLinesHandler) for h in root.handlers) == 1
+
+
+def test_a_request_refused_early_is_logged_with_its_id_and_duration(client, caplog):
+    """A hook that ends the request before the view (here: a missing CSRF token) still gives
+    the line its request id and duration."""
+    with caplog.at_level(logging.INFO, logger="trellis.request"):
+        response = client.post("/signin", data={"email": "alex@example.org", "password": "x"},
+                               headers={"X-Request-ID": "early-refusal-1"})
+    assert response.status_code == 400
+    [record] = _request_lines(caplog.records)
+    assert (record.request_id, record.status) == ("early-refusal-1", 400)
+    assert record.duration_ms is not None and record.duration_ms >= 0
