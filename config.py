@@ -5,6 +5,7 @@ Every variable read here is listed in the README's Configuration section.
 """
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -205,6 +206,27 @@ PLACEHOLDER_SECRET_KEYS = frozenset({
 })
 #: A key shorter than this is guessable enough to forge session cookies offline.
 MIN_SECRET_KEY_LENGTH = 32
+#: Domains that cannot be a real contact address in production (VAPID_SUBJECT).
+_PLACEHOLDER_DOMAINS = re.compile(
+    r"(^|\.)(example\.(com|org|net)|localhost|test|invalid|local)$", re.IGNORECASE
+)
+_MAILTO = re.compile(r"^mailto:[^@\s/]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$")
+_HTTPS = re.compile(r"^https://([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)(/\S*)?$")
+
+
+def vapid_subject_problem(subject: str | None, production: bool) -> str | None:
+    """Why VAPID_SUBJECT cannot be used (one line), or None: push services contact it, so it
+    must be a real mailto: or https: URL, and in production not a placeholder."""
+    if not subject:
+        return ("VAPID_SUBJECT is not set: give a contact for push services, e.g. "
+                "mailto:it@your-program.org or https://your-program.org/contact")
+    match = _MAILTO.match(subject) or _HTTPS.match(subject)
+    if match is None:
+        return f"VAPID_SUBJECT {subject!r} is not a mailto: address or an https: URL"
+    if production and _PLACEHOLDER_DOMAINS.search(match.group(1)):
+        return (f"VAPID_SUBJECT {subject!r} is a placeholder; push services (Apple first) "
+                "refuse it. Use a real address of your organisation.")
+    return None
 
 
 def check_settings(settings: Mapping[str, Any], workers: int = 1) -> None:
@@ -226,10 +248,9 @@ def check_settings(settings: Mapping[str, Any], workers: int = 1) -> None:
             f"SECRET_KEY is a placeholder or shorter than {MIN_SECRET_KEY_LENGTH} characters: "
             "set a long random value (python3 -c 'import secrets; print(secrets.token_hex(32))').")
     _check_base_url(settings.get("BASE_URL") or "")
-    if not settings.get("VAPID_SUBJECT"):
-        raise ConfigurationError(
-            "VAPID_SUBJECT must be set in production: the contact push services see, e.g. "
-            "mailto:it@your-program.org or https://your-program.org/contact.")
+    problem = vapid_subject_problem(settings.get("VAPID_SUBJECT"), production=True)
+    if problem:
+        raise ConfigurationError(problem)
     if workers > 1:
         if str(settings.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
             raise ConfigurationError(

@@ -50,10 +50,6 @@ def create_app(
     # workers, `flask` commands, the reminders worker); gunicorn.conf.py also runs this check
     # in gunicorn's master, with its worker count, so a bad setting is one line, not a loop.
     check_settings(app.config)
-    if app.config["ENV_NAME"] == "production":
-        from app.push.vapid import check_subject
-
-        check_subject(app.config["VAPID_SUBJECT"], production=True)
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set in the environment.")
 

@@ -10,7 +10,6 @@ from types import SimpleNamespace
 import pytest
 
 from app import create_app
-from app.push.vapid import VapidConfigError
 from config import ConfigurationError, ProductionConfig, TestingConfig, check_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,8 +47,9 @@ def test_a_missing_or_unusable_base_url_is_refused(base):
     assert _refusal({**GOOD, "BASE_URL": base}).startswith("TRELLIS_BASE_URL ")
 
 
-@pytest.mark.parametrize("subject", [None, ""])
-def test_a_missing_vapid_subject_is_refused(subject):
+@pytest.mark.parametrize("subject", [None, "", "it@riverside-health.org",
+                                     "mailto:me@example.org", "https://localhost/contact"])
+def test_a_missing_or_placeholder_vapid_subject_is_refused(subject):
     assert _refusal({**GOOD, "VAPID_SUBJECT": subject}).startswith("VAPID_SUBJECT ")
 
 
@@ -76,11 +76,11 @@ def test_the_app_factory_runs_the_checks(monkeypatch):
     with pytest.raises(ConfigurationError, match="^SECRET_KEY is a placeholder"):
         create_app(ProductionConfig, {**overrides, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     monkeypatch.setenv("SECRET_KEY", GOOD["SECRET_KEY"])
-    with pytest.raises(ConfigurationError, match="^VAPID_SUBJECT must be set"):
+    with pytest.raises(ConfigurationError, match="^VAPID_SUBJECT is not set"):
         create_app(ProductionConfig, {**overrides, "VAPID_SUBJECT": None,
                                       "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     # and a subject push services would reject (a placeholder domain) stops it too
-    with pytest.raises(VapidConfigError, match="VAPID_SUBJECT .* is a placeholder"):
+    with pytest.raises(ConfigurationError, match="VAPID_SUBJECT .* is a placeholder"):
         create_app(ProductionConfig, {**overrides, "VAPID_SUBJECT": "mailto:me@example.org",
                                       "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     app = create_app(ProductionConfig, {**overrides, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
@@ -102,6 +102,8 @@ def _production_env(**changes) -> dict:
     ({"GUNICORN_WORKERS": "2", "DATABASE_URL": "postgresql://trellis@127.0.0.1:1/none"},
      "RATELIMIT_STORAGE_URI"),
     ({"GUNICORN_WORKERS": "1", "SECRET_KEY": None}, "SECRET_KEY"),
+    ({"GUNICORN_WORKERS": "1", "VAPID_SUBJECT": "mailto:it@example.org"}, "VAPID_SUBJECT"),
+    ({"GUNICORN_WORKERS": "1", "TRELLIS_BASE_URL": None}, "TRELLIS_BASE_URL"),
 ])
 def test_gunicorn_refuses_to_start_with_one_line_naming_the_variable(changes, variable):
     result = subprocess.run(
@@ -134,3 +136,13 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     # forwarded headers: only the app's ProxyFix, and only with TRUSTED_PROXIES set
     assert settings["forwarded_allow_ips"] == "" and settings["secure_scheme_headers"] == {}
     assert settings["accesslog"] is None  # the app's request log replaces it
+
+
+def test_flask_commands_refuse_with_the_same_one_line(tmp_path):
+    env = _production_env(SECRET_KEY="change-me", TRELLIS_INSTANCE_PATH=str(tmp_path))
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "current"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        line for line in result.stderr.strip().splitlines() if line.startswith("Error: ")]
+    assert result.stderr.startswith("Error: SECRET_KEY is a placeholder")
