@@ -29,8 +29,9 @@ from pythonjsonlogger.json import JsonFormatter
 SECRET_PATHS = re.compile(r"(/(?:invite|calendar|feed|unsubscribe)/)([A-Za-z0-9_\-.~%]{8,})")
 #: Query parameters that carry a secret.
 SECRET_PARAMS = re.compile(r"((?:token|code|password|pin|secret)=)[^&\s\"']+", re.IGNORECASE)
-#: An X-Request-ID we pass on as it came (from the proxy): a short plain token, nothing else.
-SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+#: An X-Request-ID we pass on as it came (from the proxy): a short plain token, nothing else;
+#: at most 36 characters, a UUID's length, which the audit trail stores with each event.
+SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,36}$")
 REQUEST_ID_HEADER = "X-Request-ID"
 #: The logger of the one-line-per-request log.
 request_log = logging.getLogger("trellis.request")
@@ -112,13 +113,14 @@ def install_json_lines(level: int = logging.INFO) -> None:
 
 
 def request_id_from(header: str | None) -> str:
-    """The proxy's request id when it is a plain token, else a new one."""
+    """The proxy's request id when it is a plain token, else a new one (a UUID)."""
     if header and SANE_REQUEST_ID.match(header):
         return header
-    return uuid.uuid4().hex
+    return str(uuid.uuid4())
 
 
 def _start_request() -> None:
+    # The audit trail records the same id with each event (app.security.audit.request_id).
     g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
     g.request_started = time.perf_counter()
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 from app import create_app
-from app.extensions import limiter
+from app.extensions import db, limiter
 from config import TestingConfig
 
 
@@ -40,20 +40,23 @@ def test_not_ready_when_the_schema_is_behind_the_code(client, behind):
     assert response.get_json() == {"status": "unavailable", "failing": "migrations"}
 
 
-def _app_on(url: str):
-    # A second app re-initialises the shared limiter; same kind of storage as the suite's.
-    return create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
+def _ready_on(url: str):
+    """/readyz of a second app on another database (same kind of rate-limit storage)."""
+    other = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
+    response = other.test_client().get("/readyz")
+    with other.app_context():
+        db.engine.dispose()
+    return response
 
 
 def test_not_ready_on_a_database_never_migrated(tmp_path):
-    response = _app_on(f"sqlite:///{tmp_path}/empty.db").test_client().get("/readyz")
+    response = _ready_on(f"sqlite:///{tmp_path}/empty.db")
     assert (response.status_code, response.get_json()["failing"]) == (503, "migrations")
 
 
 def test_not_ready_when_the_database_cannot_be_reached():
     # Nothing listens on port 1: the connection is refused at once.
-    response = _app_on("postgresql+psycopg://trellis@127.0.0.1:1/trellis").test_client().get(
-        "/readyz")
+    response = _ready_on("postgresql+psycopg://trellis@127.0.0.1:1/trellis")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "failing": "database"}
 

@@ -145,3 +145,7 @@ def test_forms_work_behind_a_tls_proxy_although_browsers_send_no_referrer(app, w
     signed_in = client.post("/signin", data={**form, "csrf_token": token},
                             headers=proxy, base_url="https://localhost")
     assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/today"
+    with production.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()  # its connections to the suite's database, closed now

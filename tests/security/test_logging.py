@@ -49,6 +49,7 @@ import json  # noqa: E402 - the request-log tests below need these
 import uuid  # noqa: E402
 
 import pytest  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
 
 from app import logging_setup  # noqa: E402
 from tests.checkins.helpers import api_post, checkin_form  # noqa: E402
@@ -78,7 +79,7 @@ def test_a_request_is_logged_as_one_json_line_with_its_id_route_status_and_durat
     assert line["time"].endswith("+00:00")  # ISO 8601, UTC
 
 
-@pytest.mark.parametrize("sent", [None, "short", "has spaces in it", "x" * 65,
+@pytest.mark.parametrize("sent", [None, "short", "has spaces in it", "x" * 37,
                                   "quote\"and;semicolons", "<script>alert(1)</script>"])
 def test_an_unusable_request_id_is_replaced_by_a_generated_one(client, caplog, sent):
     headers = {"X-Request-ID": sent} if sent is not None else {}
@@ -88,6 +89,18 @@ def test_an_unusable_request_id_is_replaced_by_a_generated_one(client, caplog, s
     assert generated != sent and uuid.UUID(hex=generated)
     [record] = _request_lines(caplog.records)
     assert record.request_id == generated
+
+
+def test_audit_events_carry_the_request_id_of_the_log_line(client, world, db, caplog):
+    from app.models import AuditEvent
+    from tests.conftest import PASSWORD, post_form
+
+    with caplog.at_level(logging.INFO, logger="trellis.request"):
+        post_form(client, "/signin", {"email": world.participant_a.email, "password": PASSWORD},
+                  headers={"X-Request-ID": "0f8fad5b-d9cb-469f-a165-70867728950e"})
+    [event] = db.session.scalars(sa.select(AuditEvent)).all()
+    assert event.request_id == "0f8fad5b-d9cb-469f-a165-70867728950e"
+    assert event.request_id in {r.request_id for r in _request_lines(caplog.records)}
 
 
 def test_each_request_gets_its_own_id(client):

@@ -11,6 +11,7 @@ import redis
 from limits.storage import storage_from_string
 
 from app import create_app
+from app.extensions import db
 from config import TestingConfig
 from tests.conftest import PASSWORD, post_form
 
@@ -41,7 +42,10 @@ def redis_app(app, prefix):
     settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                 "RATELIMIT_STORAGE_URI": REDIS_URI,
                 "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": prefix}}
-    yield create_app(TestingConfig, settings)
+    redis_app = create_app(TestingConfig, settings)
+    yield redis_app
+    with redis_app.app_context():
+        db.engine.dispose()  # its connections to the suite's database, closed now
     # The limiter is one object per interpreter: give it back the suite's in-memory storage.
     create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
 
