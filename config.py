@@ -5,9 +5,13 @@ Every variable read here is listed in the README's Configuration section.
 """
 
 import os
+import re
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("TRELLIS_INSTANCE_PATH", BASE_DIR / "instance"))
@@ -54,11 +58,17 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which has its own timeouts
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
+    #: Flask-WTF's extra check over https wants a Referer from the same host, but every page
+    #: sends `Referrer-Policy: no-referrer`, so browsers send none and every form behind TLS
+    #: would fail. The token (on every POST, htmx and API call too) and SameSite cookies stay.
+    WTF_CSRF_SSL_STRICT = False
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     #: Languages a participant can choose; a language is added once its catalogue is complete.
     LANGUAGES = {"en": "English"}
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    #: Log lines as JSON (production) or as plain text (development); TRELLIS_LOG_FORMAT.
+    LOG_FORMAT = os.environ.get("TRELLIS_LOG_FORMAT", "json")
     RATELIMIT_HEADERS_ENABLED = False
     #: Failed sign-ins before each further attempt waits: per account from browsers that never
     #: signed in to it, per browser that did (its device cookie), and per address; the wait
@@ -144,6 +154,7 @@ class DevelopmentConfig(Config):
     """`make run`: SQLite in instance/, demo data allowed, cookies over plain http."""
 
     ENV_NAME = "development"
+    LOG_FORMAT = os.environ.get("TRELLIS_LOG_FORMAT", "text")
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     HSTS = False
@@ -182,6 +193,101 @@ CONFIGS = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+class ConfigurationError(RuntimeError):
+    """A setting production cannot run with; the one-line message names the variable."""
+
+
+#: Secret keys seen in examples and in this repository's tests: never a production key.
+PLACEHOLDER_SECRET_KEYS = frozenset({
+    TestingConfig.secret_key(), "change-me", "changeme", "change_me", "secret", "secret-key",
+    "your-secret-key", "dev", "development", "production", "trellis", "replace-me",
+})
+#: A key shorter than this is guessable enough to forge session cookies offline.
+MIN_SECRET_KEY_LENGTH = 32
+#: Domains that cannot be a real contact address in production (VAPID_SUBJECT).
+_PLACEHOLDER_DOMAINS = re.compile(
+    r"(^|\.)(example\.(com|org|net)|localhost|test|invalid|local)$", re.IGNORECASE
+)
+_MAILTO = re.compile(r"^mailto:[^@\s/]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$")
+_HTTPS = re.compile(r"^https://([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)(/\S*)?$")
+
+
+def vapid_subject_problem(subject: str | None, production: bool) -> str | None:
+    """Why VAPID_SUBJECT cannot be used (one line), or None: push services contact it, so it
+    must be a real mailto: or https: URL, and in production not a placeholder."""
+    if not subject:
+        return ("VAPID_SUBJECT is not set: give a contact for push services, e.g. "
+                "mailto:it@your-program.org or https://your-program.org/contact")
+    match = _MAILTO.match(subject) or _HTTPS.match(subject)
+    if match is None:
+        return f"VAPID_SUBJECT {subject!r} is not a mailto: address or an https: URL"
+    if production and _PLACEHOLDER_DOMAINS.search(match.group(1)):
+        return (f"VAPID_SUBJECT {subject!r} is a placeholder; push services (Apple first) "
+                "refuse it. Use a real address of your organisation.")
+    return None
+
+
+def check_settings(settings: Mapping[str, Any], workers: int = 1) -> None:
+    """Refuse production settings that would run unsafely or wrongly; raise ConfigurationError.
+
+    `workers` is how many web processes serve the app (gunicorn's count, checked by
+    gunicorn.conf.py before any worker starts): SQLite and in-memory sign-in counts only work
+    for one. Development and testing are not checked.
+    """
+    if settings.get("ENV_NAME") != "production":
+        return
+    secret = settings.get("SECRET_KEY") or ""
+    if not secret:
+        raise ConfigurationError(
+            "SECRET_KEY must be set in the environment in production: a long random value, the "
+            "same for every process (python3 -c 'import secrets; print(secrets.token_hex(32))').")
+    if secret.strip().lower() in PLACEHOLDER_SECRET_KEYS or len(secret) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigurationError(
+            f"SECRET_KEY is a placeholder or shorter than {MIN_SECRET_KEY_LENGTH} characters: "
+            "set a long random value (python3 -c 'import secrets; print(secrets.token_hex(32))').")
+    _check_base_url(settings.get("BASE_URL") or "")
+    problem = vapid_subject_problem(settings.get("VAPID_SUBJECT"), production=True)
+    if problem:
+        raise ConfigurationError(problem)
+    if workers > 1:
+        if str(settings.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+            raise ConfigurationError(
+                f"DATABASE_URL is SQLite, which cannot serve {workers} gunicorn workers in "
+                "production: use PostgreSQL (DATABASE_URL=postgresql://user@host/db) or run one "
+                "worker (GUNICORN_WORKERS=1).")
+        if str(settings.get("RATELIMIT_STORAGE_URI", "")).startswith("memory"):
+            raise ConfigurationError(
+                f"RATELIMIT_STORAGE_URI is memory://, so each of {workers} gunicorn workers would "
+                "count failed sign-ins on its own: use Redis "
+                "(RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0) or run one worker "
+                "(GUNICORN_WORKERS=1).")
+
+
+def _check_base_url(value: str) -> None:
+    """Links sent out of the app are built from TRELLIS_BASE_URL: an https origin, no path."""
+    parts = urlsplit(value)
+    https_origin = (parts.scheme == "https" and parts.hostname and not parts.username
+                    and parts.path in ("", "/") and not parts.query and not parts.fragment)
+    if not https_origin:
+        raise ConfigurationError(
+            "TRELLIS_BASE_URL must be set in production to the public https origin people "
+            "reach Trellis at, e.g. https://trellis.example.org (no path). Links sent out of "
+            f"the app (invites, calendar feeds) are built from it. Got: {value!r}")
+
+
+def settings_from_environment() -> dict[str, Any]:
+    """The settings create_app() would use without overrides, SECRET_KEY included."""
+    config = config_from_environment()
+    settings = {name: getattr(config, name) for name in dir(config) if name.isupper()}
+    settings["SECRET_KEY"] = config.secret_key()
+    return settings
+
+
+def check_environment(workers: int = 1) -> None:
+    """check_settings() on the environment, for gunicorn's master before workers start."""
+    check_settings(settings_from_environment(), workers)
 
 
 def config_from_environment() -> type[Config]:

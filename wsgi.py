@@ -1,5 +1,10 @@
 """Entry point for gunicorn (`gunicorn wsgi:app`) and `flask --app wsgi`."""
 
 from app import create_app
+from config import ConfigurationError
 
-app = create_app()
+try:
+    app = create_app()
+except ConfigurationError as error:
+    # One line naming the variable, as gunicorn's own check prints it, not a traceback.
+    raise SystemExit(f"Error: {error}") from None

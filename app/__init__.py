@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from config import INSTANCE_DIR, Config, config_from_environment
+from config import INSTANCE_DIR, Config, check_settings, config_from_environment
 
 #: The packages that make up Trellis, each registered through its `register(app)`: security
 #: first (its hooks guard every request), then the capabilities, then the audience shells that
@@ -46,11 +46,12 @@ def create_app(
     app.config.from_object(config)
     app.config["SECRET_KEY"] = config.secret_key()
     app.config.update(overrides or {})
+    # Settings production cannot run with stop the start here, for every entry point (gunicorn
+    # workers, `flask` commands, the reminders worker); gunicorn.conf.py also runs this check
+    # in gunicorn's master, with its worker count, so a bad setting is one line, not a loop.
+    check_settings(app.config)
     if not app.config["SECRET_KEY"]:
-        raise RuntimeError("SECRET_KEY must be set in the environment in production.")
-    from app.urls import check_base_url
-
-    check_base_url(app)
+        raise RuntimeError("SECRET_KEY must be set in the environment.")
 
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -61,6 +62,9 @@ def create_app(
     from app import database, errors, formatting, i18n, logging_setup, templating
     from app.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
 
+    # First, so its before-request hook (request id, start time) runs before any hook that can
+    # end a request early (CSRF, size limits, access rules), and every request gets its line.
+    logging_setup.init_app(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(
@@ -82,7 +86,6 @@ def create_app(
     templating.init_app(app)
     formatting.init_app(app)
     errors.init_app(app)
-    logging_setup.init_app(app)
     for package in CAPABILITIES:
         import_module(package).register(app)
     return app

@@ -7,22 +7,7 @@ Without a configured base URL (development and tests) the request's own URL is u
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, url_for
-
-
-def check_base_url(app: Flask) -> None:
-    """Refuse to start in production without a usable TRELLIS_BASE_URL (an https origin)."""
-    value = app.config.get("BASE_URL") or ""
-    if app.config.get("ENV_NAME") != "production" and not value:
-        return
-    parts = urlsplit(value)
-    https_origin = (parts.scheme == "https" and parts.hostname and not parts.username
-                    and parts.path in ("", "/") and not parts.query and not parts.fragment)
-    if not https_origin:
-        raise RuntimeError(
-            "TRELLIS_BASE_URL must be set in production to the public https origin people "
-            "reach Trellis at, e.g. https://trellis.example.org (no path). Links sent out of "
-            f"the app (invites, calendar feeds) are built from it. Got: {value!r}")
+from flask import current_app, url_for
 
 
 def base_host() -> str:

@@ -107,6 +107,18 @@ def _clean_state(app):
     limiter.reset()
 
 
+@pytest.fixture(autouse=True)
+def _root_logging():
+    """Apps built with production settings send logs to stderr as JSON; undo that after."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 @pytest.fixture
 def db(app):
     """The Flask-SQLAlchemy handle."""

@@ -7,7 +7,8 @@ from app.models import Enrolment, Program, Role, User
 from config import ProductionConfig
 
 #: Production refuses to start without its public origin (TRELLIS_BASE_URL).
-PRODUCTION_BASE = {"BASE_URL": "https://trellis.example.org"}
+PRODUCTION_BASE = {"BASE_URL": "https://trellis.example.org",
+                   "VAPID_SUBJECT": "mailto:ops@riverside-health.org"}
 
 
 def test_users_create_reads_the_password_from_stdin(runner, db):
@@ -71,7 +72,7 @@ def test_demo_accounts_can_sign_in(app, runner, db):
 
 
 def test_demo_seed_refuses_outside_development(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "production-secret")
+    monkeypatch.setenv("SECRET_KEY", "a-production-secret-of-at-least-32-chars")
     production = create_app(ProductionConfig, {**PRODUCTION_BASE, "SQLALCHEMY_DATABASE_URI": "sqlite://",
                                                "DEMO_MODE": False})
     with production.app_context():  # on top of the suite's app context

@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.care.enrolments import current_enrolment
 from app.offline.manifest import manifest as manifest_for
 from app.public import bp
+from app.public.readiness import failing_check
 from app.security.access import Rule, access
 from app.security.redirects import home_for
 
@@ -44,3 +45,18 @@ def manifest():
 def health():
     """For load balancers: the app answers. Says nothing about data."""
     return jsonify(status="ok")
+
+
+@bp.route("/readyz")
+@access(Rule.PUBLIC)
+def ready():
+    """For load balancers and deploys: 200 when the database answers at the migrations' head
+    (and Redis, when configured), 503 naming the failing check otherwise. No data."""
+    failing = failing_check()
+    if failing:
+        response = jsonify(status="unavailable", failing=failing)
+        response.status_code = 503
+    else:
+        response = jsonify(status="ready")
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -7,7 +7,6 @@ made with, so rotating the key means every device turns reminders on again.
 """
 
 import os
-import re
 import tempfile
 import threading
 import time
@@ -22,17 +21,13 @@ from flask import Flask, current_app
 from py_vapid import Vapid
 from py_vapid.utils import b64urlencode
 
+from config import vapid_subject_problem
+
 KEY_FILE = "vapid_private_key.pem"
 #: How long a signed header is valid: about 12 h, never the 24 h maximum (clock skew).
 SIGNATURE_LIFETIME = timedelta(hours=12)
 #: Sign again when less than this is left (Apple asks for at most one new token an hour).
 RESIGN_WHEN_LEFT = timedelta(hours=1)
-#: Domains that cannot be a real contact address in production.
-_PLACEHOLDER_DOMAINS = re.compile(
-    r"(^|\.)(example\.(com|org|net)|localhost|test|invalid|local)$", re.IGNORECASE
-)
-_MAILTO = re.compile(r"^mailto:[^@\s/]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$")
-_HTTPS = re.compile(r"^https://([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)(/\S*)?$")
 
 
 class VapidConfigError(RuntimeError):
@@ -115,18 +110,9 @@ def keys(app: Flask | None = None) -> VapidKeys:
 
 def check_subject(subject: str | None, production: bool) -> str:
     """The VAPID `sub`: a real mailto: or https: URL (push services contact it), or raise."""
-    if not subject:
-        raise VapidConfigError(
-            "VAPID_SUBJECT is not set: give a contact for push services, e.g. "
-            "mailto:it@your-program.org or https://your-program.org/contact")
-    match = _MAILTO.match(subject) or _HTTPS.match(subject)
-    if match is None:
-        raise VapidConfigError(
-            f"VAPID_SUBJECT {subject!r} is not a mailto: address or an https: URL")
-    if production and _PLACEHOLDER_DOMAINS.search(match.group(1)):
-        raise VapidConfigError(
-            f"VAPID_SUBJECT {subject!r} is a placeholder; push services (Apple first) refuse "
-            "it. Use a real address of your organisation.")
+    problem = vapid_subject_problem(subject, production)
+    if problem:
+        raise VapidConfigError(problem)
     return subject
 
 

@@ -15,7 +15,8 @@ from config import ProductionConfig, TestingConfig
 from tests.push.fake_push_service import b64url_decode
 
 #: Production refuses to start without its public origin (TRELLIS_BASE_URL).
-PRODUCTION_BASE = {"BASE_URL": "https://trellis.example.org"}
+PRODUCTION_BASE = {"BASE_URL": "https://trellis.example.org",
+                   "VAPID_SUBJECT": "mailto:ops@riverside-health.org"}
 
 
 def test_the_key_pair_is_generated_once_into_instance(tmp_path):
@@ -71,8 +72,10 @@ def test_placeholder_or_missing_subjects_are_refused_in_production(subject):
 
 def test_the_worker_refuses_to_start_without_a_real_subject_in_production(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
-    app = create_app(ProductionConfig, {**PRODUCTION_BASE, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db",
-                                        "VAPID_SUBJECT": None})
+    app = create_app(ProductionConfig, {**PRODUCTION_BASE, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+    # The app itself refuses to start without one (tests/test_settings.py); the worker checks
+    # again in case the setting changed under it.
+    app.config["VAPID_SUBJECT"] = None
     app.instance_path = str(tmp_path)
     with app.app_context():
         with pytest.raises(VapidConfigError, match="VAPID_SUBJECT is not set"):

@@ -32,7 +32,8 @@ def test_production_refuses_to_start_without_a_proper_base_url(monkeypatch, valu
 def test_production_starts_with_an_https_origin(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     app = create_app(ProductionConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://",
-                                        "BASE_URL": BASE + "/"})
+                                        "BASE_URL": BASE + "/",
+                                        "VAPID_SUBJECT": "mailto:ops@riverside-health.org"})
     assert app.config["BASE_URL"] == BASE + "/"
 
 

@@ -6,7 +6,8 @@ from app import create_app
 from config import ProductionConfig
 
 #: Production refuses to start without its public origin (TRELLIS_BASE_URL).
-PRODUCTION_BASE = {"BASE_URL": "https://trellis.example.org"}
+PRODUCTION_BASE = {"BASE_URL": "https://trellis.example.org",
+                   "VAPID_SUBJECT": "mailto:ops@riverside-health.org"}
 
 PAGES = {
     "anonymous": ["/signin", "/crisis", "/no-such-page"],
@@ -121,3 +122,30 @@ def test_without_a_trusted_proxy_forwarded_addresses_are_ignored(monkeypatch):
     direct.before_request(lambda: seen.setdefault("ip", request.remote_addr) and None)
     direct.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.7"})
     assert seen["ip"] == "127.0.0.1"
+
+
+def test_forms_work_behind_a_tls_proxy_although_browsers_send_no_referrer(app, world,
+                                                                          monkeypatch):
+    """Pages say `Referrer-Policy: no-referrer`, so a browser posts a form over https without
+    a Referer; behind the proxy (TRUSTED_PROXIES) that must still sign in, token checked."""
+    from tests.conftest import _TOKEN, PASSWORD
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    production = create_app(ProductionConfig, {
+        **PRODUCTION_BASE, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "TRUSTED_PROXIES": 1})
+    proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    client = production.test_client()
+    page = client.get("/signin", headers=proxy, base_url="https://localhost")
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    form = {"email": world.participant_a.email, "password": PASSWORD}
+    refused = client.post("/signin", data=form, headers=proxy, base_url="https://localhost")
+    assert refused.status_code == 400  # no token: refused
+    token = _TOKEN.search(page.get_data(as_text=True)).group(1)
+    signed_in = client.post("/signin", data={**form, "csrf_token": token},
+                            headers=proxy, base_url="https://localhost")
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/today"
+    with production.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()  # its connections to the suite's database, closed now

@@ -7,6 +7,7 @@ EXPECTED = {
     "public.index": (Rule.PUBLIC, None),
     "public.crisis": (Rule.PUBLIC, None),
     "public.health": (Rule.PUBLIC, None),
+    "public.ready": (Rule.PUBLIC, None),
     "public.manifest": (Rule.PUBLIC, None),
     "participant.today": (Rule.PARTICIPANT, None),
     "participant.schedule": (Rule.PARTICIPANT, None),
