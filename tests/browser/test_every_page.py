@@ -38,8 +38,8 @@ NOT_WALKED = {
     "schedule.feed": "the calendar feed (.ics)",
     "schedule.session_ics": "one session as a calendar file (.ics)",
     "audit.export": "the audit trail as a CSV download",
-    "auth.mfa_enrol": "staff made by the test factories already have a second factor; the "
-                      "enrolment page is checked with axe in tests/auth",
+    "auth.mfa_enrol": "shown only before a new staff member's second factor is set up: "
+                      "test_the_second_factor_pages_pass_axe opens it",
 }
 #: Routes the matrices skip for every walk (sign-out, downloads, APIs), excused the same way.
 EXCUSED = set(NOT_WALKED) | SKIPPED_IN_WALK
@@ -108,7 +108,7 @@ def test_every_page_passes_axe_on_phone_and_desktop_in_light_and_dark(
     urls = _urls(app, values, rules)
 
     def check(page) -> list[str]:
-        found = axe_violations(axe, page)
+        found = axe_violations(axe, page, target_size=True)
         page.emulate_media(color_scheme="dark")
         found += axe_violations(axe, page, only=["color-contrast"])
         page.emulate_media(color_scheme="light")
@@ -129,6 +129,30 @@ def test_every_page_passes_axe_on_phone_and_desktop_in_light_and_dark(
     assert visited >= 2 * 3
     assert problems == [], "\n".join(problems)
     # open_page's teardown fails the test on any off-origin request or CSP violation
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_the_second_factor_pages_pass_axe(open_page, axe, world, db, make_clinician, device):
+    """The pages between the password and a staff member's home: setting up the second factor
+    (a new account) and entering its code."""
+    from tests.conftest import PASSWORD
+
+    newcomer = make_clinician(display_name="New Clinician", totp_secret=None)
+    problems = []
+    for user, path in ((newcomer, "/mfa/enrol"), (world.clinician_a, "/mfa")):
+        page = open_page(device, color_scheme="light")
+        page.goto("/signin")
+        page.locator("[name=email]").fill(user.email)
+        page.locator("[name=password]").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"**{path}")
+        settle(page)
+        found = axe_violations(axe, page, target_size=True)
+        page.emulate_media(color_scheme="dark")
+        found += axe_violations(axe, page, only=["color-contrast"])
+        if found:
+            problems.append(f"{path}:\n" + describe(found))
+    assert problems == [], "\n".join(problems)
 
 
 def test_the_walk_reaches_the_narrow_phone_width(open_page):
