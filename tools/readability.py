@@ -40,7 +40,7 @@ DEMO_PASSWORD = "trellis-demo-password"  # noqa: S105 - the documented demo cred
 #: Where the walk starts, and pages outside <main> it still reads (reached by the header links).
 START = ("/today", "/crisis")
 SKIP = (".ics", ".csv", ".json", ".js", ".webmanifest", "/static/", "/calendar/", "/healthz",
-        "/signout", "/quick-exit", "/staff-views")
+        "/signout", "/quick-exit")
 LIMIT = 200
 #: Shorter blocks are labels, not prose.
 MIN_WORDS = 4
