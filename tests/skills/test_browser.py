@@ -214,6 +214,6 @@ def test_staff_pages_pass_axe(open_page, sign_in, check_a11y, participant, db):
     check_a11y(page)
     page.get_by_label("How many times (each skill)").fill("2")
     page.get_by_role("button", name="Assign").click()
-    expect(page.get_by_text("Homework saved for 1 skill.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Homework saved for 1 skill.")).to_be_visible()
     expect(page.get_by_role("cell", name="0 of 2")).to_be_visible()
     check_a11y(page)
