@@ -57,7 +57,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     #: Languages a participant can choose; a language is added once its catalogue is complete.
-    LANGUAGES = {"en": "English"}
+    LANGUAGES = {"en": "English", "es": "Español"}
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
     #: Failed sign-ins before each further attempt waits: per account from browsers that never
