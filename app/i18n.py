@@ -20,11 +20,21 @@ from flask_login import current_user
 
 from app.extensions import babel
 
+#: How a language writes dates, times and numbers where it differs from its bare locale:
+#: Spanish as it is written in the US (9:12 a.m., 1,234.5), not Spain's 24-hour clock and
+#: decimal comma. The catalogue stays `es` (gettext looks for es_US, then es).
+REGIONAL_FORMATS = {"es": "es_US"}
 #: Where the editable catalogues are (one folder per language).
 CATALOGUES = Path(__file__).with_name("translations")
 DOMAIN = "messages"
 
 log = logging.getLogger(__name__)
+
+
+def locale_for(language: str | None) -> str:
+    """The locale a person with this language (User.language) reads Trellis in."""
+    language = language or "en"
+    return REGIONAL_FORMATS.get(language, language)
 
 
 def select_locale() -> str:
@@ -33,8 +43,8 @@ def select_locale() -> str:
     if not has_request_context():  # CLI commands speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
-    return request.accept_languages.best_match(languages) or "en"
+        return locale_for(current_user.language)
+    return locale_for(request.accept_languages.best_match(languages) or "en")
 
 
 def compile_catalogues(source: Path, target: Path) -> list[Path]:

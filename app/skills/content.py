@@ -70,7 +70,8 @@ class SkillText:
 def localized(text, field: str):
     """A skill text's `field` (name, use_when or steps) in the reader's language when it has
     one, else as written. `text` is a SkillText or a SkillVersion."""
-    language = str(get_locale() or "en")
+    locale = get_locale()
+    language = locale.language if locale else "en"
     translated = (getattr(text, "translations", None) or {}).get(language) or {}
     return translated.get(field) or getattr(text, field)
 
