@@ -46,7 +46,7 @@ def test_a_spanish_participant_reads_the_main_pages_in_spanish(
     assert spanish_text in html
     assert english_text not in html
     # The navigation too: Today, Skills, Me.
-    assert ">Hoy<" in html and ">Habilidades<" in html
+    assert ">Hoy<" in html and ">Habilidades<" in html and ">Mi cuenta<" in html
 
 
 def test_an_english_participant_still_reads_english(client, login_as, world):
