@@ -1,9 +1,11 @@
 """A participant who reads Spanish gets Trellis in Spanish: pages, scales, skills, the crisis
 page, push texts and e-mail, with dates and times as Spanish is written in the US."""
 
+import html
 import os
 import re
 from datetime import date, datetime, time
+from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -221,3 +223,92 @@ def test_catalogues_compile_when_missing_or_older_and_not_otherwise(tmp_path):
     later = mo.stat().st_mtime_ns + 10**9
     os.utime(po, ns=(later, later))  # the catalogue changed after it was compiled
     assert compile_catalogues(tmp_path / "source", target) == [mo]
+
+
+#: Words every English sentence is full of and Spanish never uses ("no" is both, so not here).
+ENGLISH_WORDS = {"the", "your", "you", "and", "with", "what", "this", "please", "have", "been",
+                 "will", "are", "is", "it", "of", "on", "at", "or", "not", "can", "be", "for",
+                 "from", "today", "when", "was", "there"}
+
+
+class _TrellisText(HTMLParser):
+    """The text Trellis itself writes on a page: no scripts or styles, and not what people
+    wrote (user text is inside `hx-disable` elements), which stays in its own language."""
+
+    VOID = {"input", "br", "img", "meta", "link", "hr", "source", "col", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.hidden, self.stack, self.parts = 0, [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        hides = tag in ("script", "style", "textarea", "title") or \
+            any(name == "hx-disable" for name, _value in attrs)
+        self.hidden += hides
+        self.stack.append((tag, hides))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            open_tag, hides = self.stack.pop()
+            self.hidden -= hides
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def english_on(page: str) -> list[str]:
+    """English words in what Trellis wrote on the page, each with some context."""
+    parser = _TrellisText()
+    parser.feed(page)
+    text = re.sub(r"\s+", " ", " ".join(parser.parts))
+    return [text[max(0, m.start() - 40):m.end() + 40] for m in re.finditer(r"\b\w+\b", text)
+            if m.group().lower() in ENGLISH_WORDS]
+
+
+def test_the_english_check_sees_english_but_not_spanish_or_peoples_words():
+    assert english_on("<p>Your care team can read this.</p>")
+    assert not english_on("<p>Su equipo de atención puede leer esto. ¿Qué notó? No.</p>")
+    assert not english_on('<p hx-disable>Rough week? Call me</p><p>Mensaje</p>')
+
+
+def test_no_english_on_any_page_a_spanish_participant_reaches(app, runner, db):
+    from collections import deque
+    from urllib.parse import urlsplit
+
+    import sqlalchemy as sa
+
+    from app.models import User
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    alex = db.session.scalar(sa.select(User).where(User.email == "alex@example.org"))
+    alex.language = "es"
+    db.session.commit()
+    client = app.test_client()
+    assert post_form(client, "/signin", {"email": "alex@example.org",
+                                         "password": "trellis-demo-password"}).status_code == 302
+    post_form(client, "/consent", {"accept": "y"})
+    skip = (".ics", ".csv", ".json", ".js", ".webmanifest", "/static/", "/calendar/",
+            "/healthz", "/signout")
+    seen, queue, found = {"/today"}, deque(["/today"]), {}
+    while queue and len(seen) <= 250:
+        url = queue.popleft()
+        response = client.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        page = response.get_data(as_text=True)
+        if english := english_on(page):
+            found[url] = english[:3]
+        for link in re.findall(r'<a\b[^>]*\bhref="([^"]+)"', page):
+            parts = urlsplit(html.unescape(link))
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if not parts.scheme and not parts.netloc and parts.path.startswith("/") \
+                    and target not in seen and not any(s in target for s in skip):
+                seen.add(target)
+                queue.append(target)
+    assert len(seen) > 50  # Today, check-in, scales, skills, schedule, progress, Me, crisis…
+    assert found == {}
