@@ -133,8 +133,8 @@ def change(medication: Medication, details: Details, effective_on: date, by: Use
     if is_stopped(medication, today):
         raise Refused({"name": _("This medication is stopped; its history stays as it was.")})
     if effective_on < today:
-        raise Refused({"effective_on": _("Choose today or a later date: doses already due "
-                                         "stay as they were recorded.")})
+        raise Refused({"effective_on": _("Choose today or a later date. Doses that were "
+                                         "already due stay as they are.")})
     if current.stop_on is not None and effective_on > current.stop_on:
         raise Refused({"effective_on": _("This medication stops on %(date)s: choose that day "
                                          "or earlier.", date=format_day(current.stop_on))})

@@ -41,12 +41,12 @@ class PreferencesForm(FlaskForm):
     quiet_on = BooleanField(_l("Quiet hours"), default=True)
     quiet_start = TimeField(_l("Quiet from"), format="%H:%M", validators=[InputRequired(_TIME)])
     quiet_end = TimeField(_l("Quiet until"), format="%H:%M", validators=[InputRequired(_TIME)],
-                          description=_l("Reminders that fall in quiet hours wait until they "
-                                         "end, or are skipped when it is too late by then."))
+                          description=_l("A reminder in quiet hours waits until they end. If it "
+                                         "is too late by then, it is skipped."))
     detailed = MultiCheckboxField(
         _l("Show details on the lock screen for"),
         choices=options([(k.key, k.label) for k in participant_detail_kinds()]),
-        description=_l("Without this, notifications say only “You have a reminder”."))
+        description=_l("If this is off, a reminder only says “You have a reminder”."))
 
     def validate(self, extra_validators=None) -> bool:
         """Fields first; then a check-in time outside quiet hours."""

@@ -20,10 +20,10 @@ from app.push.payload import device_serializer
 #: What each delivery outcome means, in the words the person sees on Me → Reminders.
 OUTCOME_TEXT = {
     DeliveryOutcome.DELIVERED: _l("Delivered to the push service"),
-    DeliveryOutcome.GONE: _l("This phone's subscription expired and was removed: turn "
+    DeliveryOutcome.GONE: _l("Reminders on this phone stopped and were removed. Turn "
                              "reminders on again"),
-    DeliveryOutcome.REJECTED: _l("The push service refused it; this device is paused until "
-                                 "you turn reminders on again on it"),
+    DeliveryOutcome.REJECTED: _l("This device could not get it. Reminders here are paused "
+                                 "until you turn them on again"),
     DeliveryOutcome.RETRYING: _l("Not delivered yet; trying again"),
     DeliveryOutcome.FAILED: _l("Could not be delivered"),
     DeliveryOutcome.REFUSED: _l("Not sent: this device's push address is not allowed"),

@@ -67,6 +67,8 @@ class Scale:
     #: Asked by default in every program, and how often (days); programs can change both.
     default_enabled: bool = True
     default_cadence_days: int = 7
+    #: What the scale is, in plain words, shown next to its name on participant pages.
+    about: str = ""
 
     @property
     def scored_items(self) -> tuple[Item, ...]:
@@ -110,6 +112,8 @@ PHQ9 = Scale(
     key="phq9",
     name="PHQ-9",
     title=_l("Mood questionnaire (PHQ-9)"),
+    about=_l("PHQ-9 is a short questionnaire about mood. It has 9 questions about the last "
+             "2 weeks."),
     instructions=_l("Over the last 2 weeks, how often have you been bothered by any of the "
                     "following problems?"),
     items=(
@@ -150,6 +154,8 @@ GAD7 = Scale(
     key="gad7",
     name="GAD-7",
     title=_l("Anxiety questionnaire (GAD-7)"),
+    about=_l("GAD-7 is a short questionnaire about worry and feeling nervous. It has 7 "
+             "questions about the last 2 weeks."),
     instructions=_l("Over the last 2 weeks, how often have you been bothered by the following "
                     "problems?"),
     items=(
@@ -179,6 +185,8 @@ PCL5 = Scale(
     key="pcl5",
     name="PCL-5",
     title=_l("Stress questionnaire (PCL-5)"),
+    about=_l("PCL-5 is a questionnaire about stress after a very upsetting event. It has 20 "
+             "questions about the last month."),
     instructions=_l("Below is a list of problems that people sometimes have in response to a "
                     "very stressful experience. Please read each problem carefully and then "
                     "select one of the options to indicate how much you have been bothered by "

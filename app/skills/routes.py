@@ -166,8 +166,8 @@ def edit(practice_id: int):
     practice = practices.get_own_practice(me, practice_id)
     zone = participant_zone(me)
     if not practices.is_editable(practice, zone):
-        flash(_("That practice can no longer be changed: changes are possible until the end "
-                "of the day after you logged it."), "info")
+        flash(_("That practice can no longer be changed. You can change a practice until the "
+                "end of the day after you log it."), "info")
         return redirect(url_for("skills.history"))
     context = {"practice": practice, "editable_until": practices.editable_until(practice, zone),
                "days_back": 7, "collapse_more": False}

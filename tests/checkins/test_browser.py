@@ -107,7 +107,7 @@ def test_progress_safety_plan_and_questionnaire_pages_are_accessible(
         open_page, sign_in, check_a11y, participant):
     page = open_page("phone")
     sign_in(page, participant, lands_on="/today")
-    expect(page.get_by_role("link", name="PHQ-9 is due")).to_be_visible()
+    expect(page.get_by_role("link", name="Mood questionnaire (PHQ-9) is due")).to_be_visible()
     for path in ("/checkin/scales/phq9", "/progress?days=30", "/safety-plan",
                  "/safety-plan/edit", "/checkin/history"):
         response = page.goto(path)

@@ -66,11 +66,13 @@ def test_mood_and_the_safety_question_cannot_be_switched_off(world, db):
 
 def test_today_says_when_a_questionnaire_is_due(participant_client, db, world):
     html = participant_client.get("/today").get_data(as_text=True)
-    assert "PHQ-9 is due" in html and "GAD-7 is due" in html
-    assert "PCL-5 is due" not in html
+    assert "Mood questionnaire (PHQ-9) is due" in html
+    assert "Anxiety questionnaire (GAD-7) is due" in html
+    assert "Stress questionnaire (PCL-5) is due" not in html
     post_form(participant_client, "/checkin/scales/phq9", phq9_answers(q1=1))
     html = participant_client.get("/today").get_data(as_text=True)
-    assert "PHQ-9 is due" not in html and "GAD-7 is due" in html
+    assert "Mood questionnaire (PHQ-9) is due" not in html
+    assert "Anxiety questionnaire (GAD-7) is due" in html
 
 
 def test_a_scale_is_due_again_after_its_cadence(participant_client, db, world):
@@ -83,7 +85,8 @@ def test_a_scale_is_due_again_after_its_cadence(participant_client, db, world):
     assert {s.scale.key: s.is_due for s in later}["phq9"]
     row.submitted_at = now - timedelta(days=8)
     db.session.commit()
-    assert "PHQ-9 is due" in participant_client.get("/today").get_data(as_text=True)
+    today = participant_client.get("/today").get_data(as_text=True)
+    assert "Mood questionnaire (PHQ-9) is due" in today
 
 
 def test_a_scale_the_program_does_not_ask_is_a_404(participant_client):

@@ -15,8 +15,8 @@ def test_today_asks_for_the_check_in_and_keeps_due_buttons_apart(open_page, sign
     sign_in(page, world.participant_a, lands_on="/today")
     card = page.get_by_role("region", name="How are you today?")
     expect(card.get_by_role("link", name="Check in")).to_be_visible()
-    phq9 = page.get_by_role("link", name="PHQ-9 is due").bounding_box()
-    gad7 = page.get_by_role("link", name="GAD-7 is due").bounding_box()
+    phq9 = page.get_by_role("link", name="Mood questionnaire (PHQ-9) is due").bounding_box()
+    gad7 = page.get_by_role("link", name="Anxiety questionnaire (GAD-7) is due").bounding_box()
     assert gad7["y"] - (phq9["y"] + phq9["height"]) >= 8  # two buttons, not one block
     check_a11y(page)
 

@@ -142,7 +142,7 @@ def test_devices_are_listed_with_their_last_reminders_and_outcomes(
     page = client.get("/me/reminders").get_data(as_text=True)
     assert "Chrome on Android" in page and "Last reminder delivered" in page
     assert "Delivered to the push service" in page
-    assert "subscription expired and was removed: turn reminders on again" in page
+    assert "Reminders on this phone stopped and were removed. Turn reminders on again" in page
     assert "Safari on iPhone" in page  # the removed device is still named in the history
     assert f'data-device-id="{phone.id}"' in page
 
