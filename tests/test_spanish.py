@@ -16,6 +16,7 @@ from app.i18n import compile_catalogues, locale_for
 from app.push import kinds, payload
 from app.skills import catalogue
 from tests.conftest import post_form
+from tests.test_formats_on_pages import IANA_ZONE, ISO_DATE
 
 
 @pytest.fixture
@@ -261,13 +262,35 @@ class _TrellisText(HTMLParser):
             self.parts.append(data)
 
 
-def english_on(page: str) -> list[str]:
-    """English words in what Trellis wrote on the page, each with some context."""
+def trellis_text(page: str) -> str:
+    """What Trellis wrote on the page, as one line."""
     parser = _TrellisText()
     parser.feed(page)
-    text = re.sub(r"\s+", " ", " ".join(parser.parts))
+    return re.sub(r"\s+", " ", html.unescape(" ".join(parser.parts)))
+
+
+def english_on(page: str) -> list[str]:
+    """English words in what Trellis wrote on the page, each with some context."""
+    text = trellis_text(page)
     return [text[max(0, m.start() - 40):m.end() + 40] for m in re.finditer(r"\b\w+\b", text)
             if m.group().lower() in ENGLISH_WORDS]
+
+
+#: A clock without "a.m."/"p.m." after it: Spanish in the US reads 9:12 a.m., not 09:12.
+CLOCK_24H_ES = re.compile(r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?![\s\u202f]?[ap]\.\s?m\.)")
+
+
+def format_problems_on(page: str) -> list[str]:
+    """ISO dates, 24-hour clocks and IANA zone names in what a Spanish reader sees."""
+    text = trellis_text(page)
+    return [text[max(0, m.start() - 30):m.end() + 30]
+            for pattern in (ISO_DATE, IANA_ZONE, CLOCK_24H_ES) for m in pattern.finditer(text)]
+
+
+def test_the_format_check_wants_spanish_twelve_hour_clocks():
+    assert format_problems_on("<p>lun, 30 de nov, 21:05</p>")
+    assert format_problems_on("<p>desde 2026-11-08 (America/New_York)</p>")
+    assert not format_problems_on("<p>30 nov 2026, 9:12\u202fa.m. · 9:05 p.m.</p>")
 
 
 def test_the_english_check_sees_english_but_not_spanish_or_peoples_words():
@@ -276,7 +299,8 @@ def test_the_english_check_sees_english_but_not_spanish_or_peoples_words():
     assert not english_on('<p hx-disable>Rough week? Call me</p><p>Mensaje</p>')
 
 
-def test_no_english_on_any_page_a_spanish_participant_reaches(app, runner, db):
+def test_every_page_a_spanish_participant_reaches_is_spanish_with_spanish_formats(
+        app, runner, db):
     from collections import deque
     from urllib.parse import urlsplit
 
@@ -301,8 +325,8 @@ def test_no_english_on_any_page_a_spanish_participant_reaches(app, runner, db):
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
         page = response.get_data(as_text=True)
-        if english := english_on(page):
-            found[url] = english[:3]
+        if problems := english_on(page) + format_problems_on(page):
+            found[url] = problems[:3]
         for link in re.findall(r'<a\b[^>]*\bhref="([^"]+)"', page):
             parts = urlsplit(html.unescape(link))
             target = parts.path + (f"?{parts.query}" if parts.query else "")
