@@ -45,7 +45,7 @@ def test_a_spanish_participant_reads_the_main_pages_in_spanish(
         client, login_as, spanish, url, spanish_text, english_text):
     login_as(spanish)
     html = _page(client, url)
-    assert '<html lang="es-US">' in html
+    assert '<html lang="es">' in html
     assert spanish_text in html
     assert english_text not in html
     # The navigation too: Today, Skills, Me.
@@ -61,7 +61,7 @@ def test_an_english_participant_still_reads_english(client, login_as, world):
 def test_before_sign_in_the_browser_language_decides(client):
     spanish = client.get("/signin", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
     html = spanish.get_data(as_text=True)
-    assert '<html lang="es-US">' in html and "Iniciar sesión" in html
+    assert '<html lang="es">' in html and "Iniciar sesión" in html
     english = client.get("/signin", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert '<html lang="en">' in english.get_data(as_text=True)
 
@@ -183,7 +183,7 @@ def test_choosing_spanish_on_me_switches_the_whole_app(client, login_as, world, 
     db.session.refresh(world.participant_a)
     assert world.participant_a.language == "es"
     html = _page(client, "/me")
-    assert '<html lang="es-US">' in html and "Guardado." in html
+    assert '<html lang="es">' in html and "Guardado." in html
 
 
 def test_a_bad_language_gets_a_spanish_error_and_keeps_what_was_typed(
