@@ -114,7 +114,7 @@ def test_star_search_and_homework_on_the_skills_tab(open_page, sign_in, check_a1
         "aria-pressed", "true")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SkillFavourite)) == 1
     page.get_by_label("Find a skill").fill("breath")
-    expect(page.get_by_text("2 skills found")).to_be_visible()
+    expect(page.locator("#main").get_by_text("2 skills found")).to_be_visible()
     settle(page)
     check_a11y(page)
     page.locator("#skill-list").get_by_role("link", name="Box breathing").click()
@@ -214,6 +214,6 @@ def test_staff_pages_pass_axe(open_page, sign_in, check_a11y, participant, db):
     check_a11y(page)
     page.get_by_label("How many times (each skill)").fill("2")
     page.get_by_role("button", name="Assign").click()
-    expect(page.get_by_text("Homework saved for 1 skill.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Homework saved for 1 skill.")).to_be_visible()
     expect(page.get_by_role("cell", name="0 of 2")).to_be_visible()
     check_a11y(page)
