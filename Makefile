@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV_ENV := TRELLIS_ENV=development
 
-.PHONY: install run test lint lock clean icons
+.PHONY: install run test lint lock clean icons translations translations-extract \
+	translations-update translations-compile
 
 # requirements.lock pins every package (CI audits it); pyproject.toml keeps the compatible ranges.
 $(STAMP): pyproject.toml requirements.lock
@@ -33,6 +34,28 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+## Translations (docs/translations.md): extract the marked strings into a template, bring every
+## language's catalogue up to date with it, then compile and report what is left to translate.
+## The app also compiles the catalogues itself when it starts (app/i18n.py), into instance/.
+CATALOGUES := app/translations
+COMPILED := $(or $(TRELLIS_INSTANCE_PATH),instance)/translations
+
+translations: translations-update translations-compile
+
+translations-extract: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l --sort-by-file -o $(CATALOGUES)/messages.pot .
+
+translations-update: translations-extract
+	$(BIN)/pybabel -q update --ignore-obsolete -i $(CATALOGUES)/messages.pot -d $(CATALOGUES)
+
+translations-compile: install
+	@for po in $(CATALOGUES)/*/LC_MESSAGES/messages.po; do \
+		lang=$$(basename $$(dirname $$(dirname $$po))); \
+		mkdir -p $(COMPILED)/$$lang/LC_MESSAGES; \
+		$(BIN)/pybabel compile --statistics -l $$lang -i $$po \
+			-o $(COMPILED)/$$lang/LC_MESSAGES/messages.mo || exit 1; \
+	done
 
 ## Re-pin requirements.lock after changing dependencies in pyproject.toml.
 lock:

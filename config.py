@@ -65,7 +65,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     #: Languages a participant can choose; a language is added once its catalogue is complete.
-    LANGUAGES = {"en": "English"}
+    LANGUAGES = {"en": "English", "es": "Español"}
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     #: Log lines as JSON (production) or as plain text (development); TRELLIS_LOG_FORMAT.
     LOG_FORMAT = os.environ.get("TRELLIS_LOG_FORMAT", "json")

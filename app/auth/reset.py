@@ -24,6 +24,7 @@ from app.auth import accounts
 from app.auth.accounts import AccountError
 from app.database import utcnow
 from app.extensions import db, mail
+from app.i18n import locale_for
 from app.models import PasswordReset, User
 from app.security import audit, throttle
 from app.security.audit import Action
@@ -147,7 +148,7 @@ def _message(user: User, url: str) -> EmailMessage:
 
     app_name = discreet_app_name(care_enrolment(user) if user.is_participant else None)
     minutes = int(current_app.config["PASSWORD_RESET_EMAIL_LIFETIME"].total_seconds() // 60)
-    with force_locale(user.language or "en"):
+    with force_locale(locale_for(user.language)):
         subject = _("Your %(app)s password", app=app_name)
         body = "\n\n".join((
             _("Hello,"),

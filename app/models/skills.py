@@ -63,6 +63,9 @@ class SkillVersion(db.Model):
     #: A guided mode, e.g. {"mode": "breathing", "in": 4, "hold": 0, "out": 6, "rest": 0}
     #: or {"mode": "steps"}; None: no guided mode.
     guided: Mapped[dict | None] = mapped_column(sa.JSON)
+    #: Trellis's text in other languages, {"es": {"name", "use_when", "steps"}}; None for a
+    #: program's own text (shown as its staff wrote it). Read through `local_*` below.
+    translations: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: The staff member who wrote this version; None for the catalogue.
     created_by_id: Mapped[int | None] = mapped_column(
@@ -70,6 +73,27 @@ class SkillVersion(db.Model):
 
     skill: Mapped[Skill] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language where Trellis's catalogue has it."""
+        from app.skills.content import localized
+
+        return localized(self, "name")
+
+    @property
+    def local_use_when(self) -> str:
+        """"Use it when…" in the reader's language where Trellis's catalogue has it."""
+        from app.skills.content import localized
+
+        return localized(self, "use_when")
+
+    @property
+    def local_steps(self) -> list[str]:
+        """The steps in the reader's language where Trellis's catalogue has them."""
+        from app.skills.content import localized
+
+        return localized(self, "steps")
 
 
 class ProgramSkillSetting(db.Model):

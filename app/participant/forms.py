@@ -4,10 +4,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.care.forms import validate_phone
-from app.forms import TimeZoneField, options
+from app.forms import TimeZoneField
 from app.schedule.display import zone_name
 
 
@@ -16,7 +17,9 @@ class ProfileForm(FlaskForm):
         _l("What should we call you?"),
         validators=[DataRequired(_l("Enter a name.")), Length(max=120)],
     )
-    language = SelectField(_l("Language"))
+    #: Each language is named in itself ("Español"), so a person can find their own in a
+    #: page they cannot read; a value not offered gets a specific message, not WTForms'.
+    language = SelectField(_l("Language"), validate_choice=False)
     time_zone = TimeZoneField(
         _l("Your time zone"),
         validators=[Optional(), Length(max=64)],
@@ -26,10 +29,16 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, program_zone: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.language.choices = options(current_app.config["LANGUAGES"].items())
+        self.language.choices = [SelectChoice(code, name, render_kw={"lang": code})
+                                 for code, name in current_app.config["LANGUAGES"].items()]
         self.time_zone.empty_label = (
             _l("My program's time zone (%(zone)s)", zone=zone_name(program_zone))
             if program_zone else _l("My program's time zone"))
+
+    def validate_language(self, field) -> None:
+        """Only a language Trellis has a complete catalogue for."""
+        if field.data not in current_app.config["LANGUAGES"]:
+            raise ValidationError(_l("Choose a language from the list."))
 
 
 #: A personal number has at least this many digits, and at most E.164's fifteen.

@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 
 from app.auth import accounts
@@ -111,6 +112,8 @@ def update_profile():
     current_user.language = profile.language.data
     current_user.time_zone = profile.time_zone.data or None
     db.session.commit()
+    if language_changed:
+        refresh()  # the rest of this response (its "Saved.") speaks the new language
     if wants_fragment() and not language_changed:
         return render_template("participant/_profile_form.html", profile=profile, saved=True)
     flash(_("Saved."), "success")

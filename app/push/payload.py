@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import force_locale
 from itsdangerous import URLSafeTimedSerializer
 
+from app.i18n import locale_for
 from app.push.kinds import Kind
 
 #: Largest encrypted body sent: below the 4096 bytes of the standard, because Firefox on
@@ -42,7 +43,7 @@ def device_serializer() -> URLSafeTimedSerializer:
 
 def texts(kind: Kind, context: dict, detailed: bool, language: str) -> tuple[str, list]:
     """The body and action titles for a kind, in the person's language."""
-    with force_locale(language or "en"):
+    with force_locale(locale_for(language)):
         from flask_babel import ngettext
 
         body = kind.detailed(context) if detailed else str(kind.discreet)

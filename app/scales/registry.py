@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-PHQ_COPYRIGHT = (
+#: Translated like the scales: each language's published form carries its own copyright line.
+PHQ_COPYRIGHT = _l(
     "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues, "
     "with an educational grant from Pfizer Inc. No permission required to reproduce, "
     "translate, display or distribute."
@@ -239,8 +240,8 @@ PCL5 = Scale(
         Band("below_cutpoint", 0, 32, _l("Below the cut-point")),
         Band("probable_ptsd", 33, 80, _l("At or above the cut-point (33)")),
     ),
-    licence="PCL-5 (Weathers, Litz, Keane, Palmieri, Marx & Schnurr, 2013), National Center "
-            "for PTSD, U.S. Department of Veterans Affairs. Public domain.",
+    licence=_l("PCL-5 (Weathers, Litz, Keane, Palmieri, Marx & Schnurr, 2013), National "
+               "Center for PTSD, U.S. Department of Veterans Affairs. Public domain."),
     subscales={
         "B": ("q1", "q2", "q3", "q4", "q5"),
         "C": ("q6", "q7"),

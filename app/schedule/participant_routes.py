@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from app.database import utcnow
 from app.extensions import db
+from app.i18n import locale_for
 from app.models import NoticeKind
 from app.schedule import attendance, bp, calendar_feed
 from app.schedule.forms import CalendarTitlesForm, NoticeForm
@@ -138,7 +139,7 @@ def feed(feed_token: str):
     if found is None:
         abort(404)
     participant, settings = found
-    with force_locale(participant.language):
+    with force_locale(locale_for(participant.language)):
         body = calendar_feed.calendar(
             calendar_feed.feed_occurrences(participant), settings.is_discreet, _session_link,
             base_host())

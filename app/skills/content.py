@@ -7,8 +7,8 @@ follows the same rules as Trellis's.
 import re
 from dataclasses import asdict, dataclass
 
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from app.skills.categories import CATEGORIES
 
@@ -37,6 +37,9 @@ class SkillText:
     steps: tuple[str, ...]
     minutes: int
     guided: dict | None = None
+    #: The text in other languages: {"es": {"name": …, "use_when": …, "steps": [...]}}, with
+    #: as many steps as the English (Trellis's catalogue has them; a program's own text not).
+    translations: dict | None = None
 
     def as_columns(self) -> dict:
         """The values of a SkillVersion's text columns."""
@@ -49,7 +52,49 @@ class SkillText:
         """The text of a stored version."""
         return cls(category=version.category, name=version.name, use_when=version.use_when,
                    steps=tuple(version.steps), minutes=version.minutes,
-                   guided=version.guided or None)
+                   guided=version.guided or None, translations=version.translations or None)
+
+    @property
+    def local_name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def local_use_when(self) -> str:
+        return localized(self, "use_when")
+
+    @property
+    def local_steps(self) -> list[str]:
+        return localized(self, "steps")
+
+
+def localized(text, field: str):
+    """A skill text's `field` (name, use_when or steps) in the reader's language when it has
+    one, else as written. `text` is a SkillText or a SkillVersion."""
+    locale = get_locale()
+    language = locale.language if locale else "en"
+    translated = (getattr(text, "translations", None) or {}).get(language) or {}
+    return translated.get(field) or getattr(text, field)
+
+
+def check_translations(raw, steps: int) -> tuple[dict | None, str | None]:
+    """The translations of a skill's text, cleaned, or a message saying what is wrong."""
+    if raw is None:
+        return None, None
+    if not isinstance(raw, dict):
+        return None, "translations must map a language code to a text"
+    cleaned = {}
+    for language, text in raw.items():
+        if not isinstance(text, dict):
+            return None, f"{language}: a text needs a name, use_when and steps"
+        name, use_when = _clean(text.get("name")), _clean(text.get("use_when"))
+        raw_steps = text.get("steps") if isinstance(text.get("steps"), list) else []
+        translated_steps = [s for s in (_clean(v) for v in raw_steps) if s]
+        if not name or len(name) > NAME_MAX or not use_when or len(use_when) > USE_WHEN_MAX:
+            return None, f"{language}: name and use_when must be filled in and short enough"
+        if len(translated_steps) != steps or any(len(s) > STEP_MAX for s in translated_steps):
+            return None, f"{language}: give the same {steps} steps, each short enough"
+        cleaned[language] = {"name": name, "use_when": use_when, "steps": translated_steps}
+    return cleaned or None, None
 
 
 def _clean(value) -> str:
@@ -108,7 +153,10 @@ def check(raw: dict) -> tuple[SkillText | None, dict[str, str]]:
     elif guided is not None:  # only what the guided pages read
         guided = {"mode": guided["mode"], **({p: guided[p] for p in BREATHING_LIMITS}
                                              if guided["mode"] == "breathing" else {})}
+    translations, problem = check_translations(raw.get("translations"), len(steps))
+    if problem is not None:
+        errors["translations"] = problem
     if errors:
         return None, errors
     return SkillText(category=category, name=name, use_when=use_when, steps=steps,
-                     minutes=minutes, guided=guided), {}
+                     minutes=minutes, guided=guided, translations=translations), {}

@@ -108,8 +108,9 @@ def progress_of(participant: User, items: list[SkillHomework]) -> list[Progress]
 
 
 def _last_name(homework: SkillHomework) -> str:
-    return db.session.scalar(sa.select(SkillVersion.name).where(
+    version = db.session.scalar(sa.select(SkillVersion).where(
         SkillVersion.skill_id == homework.skill_id).order_by(SkillVersion.id.desc()).limit(1))
+    return version.local_name if version is not None else ""
 
 
 def homework_of(participant_id: int, *conditions) -> list[SkillHomework]:

@@ -65,10 +65,10 @@ def _figures(conditions: list, by_person: bool = False) -> list[tuple]:
 def _latest_names(skill_ids: set[int]) -> dict[int, str]:
     """Each skill's newest name, for skills the reader's list no longer has."""
     names = {}
-    for skill_id, name in db.session.execute(
-            sa.select(SkillVersion.skill_id, SkillVersion.name)
-            .where(SkillVersion.skill_id.in_(skill_ids)).order_by(SkillVersion.id)):
-        names[skill_id] = name
+    for version in db.session.scalars(
+            sa.select(SkillVersion).where(SkillVersion.skill_id.in_(skill_ids))
+            .order_by(SkillVersion.id)):
+        names[version.skill_id] = version.local_name
     return names
 
 

@@ -50,7 +50,8 @@ class LibrarySkill:
 
     @property
     def name(self) -> str:
-        return self.version.name
+        """The name participants read, in their language where Trellis's catalogue has it."""
+        return self.version.local_name
 
     @property
     def category(self) -> Category | None:
@@ -180,7 +181,7 @@ def arrange(participant: User, query: str = "", category: str | None = None,
         words = _fold(query).split()
         matches = [s for s in skills
                    if (category not in CATEGORIES or s.version.category == category)
-                   and all(w in _fold(f"{s.name} {s.version.use_when}") for w in words)]
+                   and all(w in _fold(f"{s.name} {s.version.local_use_when}") for w in words)]
 
         def rank(s: LibrarySkill) -> tuple:
             in_name = all(w in _fold(s.name) for w in words)

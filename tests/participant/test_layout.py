@@ -66,7 +66,7 @@ def test_me_refuses_an_unknown_language_and_an_empty_name(client, world, login_a
                                                  "profile-language": "xx"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Enter a name." in html and "Not a valid choice" in html
+    assert "Enter a name." in html and "Choose a language from the list." in html
     db.session.refresh(world.participant_a)
     assert world.participant_a.display_name == "Participant A"
 

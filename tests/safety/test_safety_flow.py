@@ -270,5 +270,6 @@ def test_the_crisis_page_and_the_check_in_help_offer_the_same_actions(participan
     assert actions == _crisis_actions(saved)
     assert [a.split()[0] for a in actions][:3] == ["tel:911", "tel:988", "sms:988"]
     assert any(a.startswith("/safety-plan") for a in actions)
-    assert "in English or Spanish, 24 hours a day" in page
-    assert "in English or Spanish, 24 hours a day" in saved
+    for html in (page, saved):  # 988 in Spanish: how to reach it, in both places
+        assert "in English or Spanish, 24 hours a day" in html
+        assert "In Spanish: call 988 and press 2, or text AYUDA to 988." in html

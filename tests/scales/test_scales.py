@@ -79,11 +79,11 @@ def test_phq9_and_gad7_use_the_published_wording_options_and_copyright():
     assert str(PHQ9.item("q2").text) == "Feeling down, depressed, or hopeless"
     assert str(GAD7.item("q1").text) == "Feeling nervous, anxious, or on edge"
     assert str(GAD7.item("q7").text) == "Feeling afraid, as if something awful might happen"
-    assert PHQ_COPYRIGHT == (
+    assert str(PHQ_COPYRIGHT) == (
         "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues, "
         "with an educational grant from Pfizer Inc. No permission required to reproduce, "
         "translate, display or distribute.")
-    assert PHQ9.licence == GAD7.licence == PHQ_COPYRIGHT
+    assert str(PHQ9.licence) == str(GAD7.licence) == str(PHQ_COPYRIGHT)
     assert PHQ9.safety_item == "q9" and PHQ9.meaningful_change == 5
     assert GAD7.safety_item is None
 
@@ -94,7 +94,7 @@ def test_pcl5_has_its_20_published_items_and_options_and_is_public_domain():
         "Not at all", "A little bit", "Moderately", "Quite a bit", "Extremely"]
     assert str(PCL5.item("q17").text) == 'Being "superalert" or watchful or on guard?'
     assert str(PCL5.item("q20").text) == "Trouble falling or staying asleep?"
-    assert "Public domain" in PCL5.licence and "National Center for PTSD" in PCL5.licence
+    assert "Public domain" in str(PCL5.licence) and "National Center for PTSD" in str(PCL5.licence)
     assert not PCL5.default_enabled  # for trauma tracks only
 
 

@@ -114,7 +114,7 @@ def test_star_search_and_homework_on_the_skills_tab(open_page, sign_in, check_a1
         "aria-pressed", "true")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SkillFavourite)) == 1
     page.get_by_label("Find a skill").fill("breath")
-    expect(page.get_by_text("2 skills found")).to_be_visible()
+    expect(page.locator("#main").get_by_text("2 skills found")).to_be_visible()
     settle(page)
     check_a11y(page)
     page.locator("#skill-list").get_by_role("link", name="Box breathing").click()
