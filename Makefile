@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV_ENV := TRELLIS_ENV=development
 
-.PHONY: install run test lint lock clean icons
+.PHONY: install run test lint lock clean icons assets
 
 # requirements.lock pins every package (CI audits it); pyproject.toml keeps the compatible ranges.
 $(STAMP): pyproject.toml requirements.lock
@@ -41,6 +41,10 @@ lock:
 	.lock-venv/bin/pip install --quiet -e '.[dev]'
 	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 	rm -rf .lock-venv
+
+## Static files for production (build/static/: content-hashed names, gzip and brotli copies).
+assets: install
+	$(DEV_ENV) $(BIN)/flask --app wsgi assets build
 
 ## PNG app icons from static/icons/*.svg (needs rsvg-convert: apt-get install librsvg2-bin).
 icons:
