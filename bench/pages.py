@@ -16,8 +16,8 @@ second over the mean of the two minimal runs around it, so load from other proce
 shared machine moves both alike. Afterwards: the peak memory (VmHWM) of each worker. The results
 go to docs/benchmarks.md between the `pages` markers (`--no-write` only prints them).
 
-`--database-url postgresql://...` runs against a data set made by bench/pages_data.py instead
-of the demo data (then `--email` names the participant to sign in as).
+`--database-url URL` runs against a database prepared beforehand instead of the demo data
+(then `--email` names the participant to sign in as; the password is the demo one).
 """
 
 import argparse
@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> dict:
     env.pop("FLASK_DEBUG", None)
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
-        data = "the data set of bench/pages_data.py on PostgreSQL"
+        data = f"the database at {args.database_url.split('@')[-1]}"
     else:
         env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.db'}"
         prepare_demo(env)
