@@ -10,6 +10,7 @@ import brotli
 import pytest
 
 from app import assets, create_app
+from app.extensions import db
 from app.offline import shell
 from config import TestingConfig
 
@@ -32,7 +33,10 @@ def built_app(app, build):
         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         "SERVER_NAME": None, "STATIC_BUILD": str(build[0])})
     built.test_client_class = app.test_client_class
-    return built
+    yield built
+    with built.app_context():  # its own connections, closed now rather than by the collector
+        db.session.remove()
+        db.engine.dispose()
 
 
 class Assets(HTMLParser):
