@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV_ENV := TRELLIS_ENV=development
 
-.PHONY: install run test lint lock clean icons translations translations-extract \
+.PHONY: install run test lint lock clean icons assets translations translations-extract \
 	translations-update translations-compile
 
 # requirements.lock pins every package (CI audits it); pyproject.toml keeps the compatible ranges.
@@ -64,6 +64,10 @@ lock:
 	.lock-venv/bin/pip install --quiet -e '.[dev]'
 	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 	rm -rf .lock-venv
+
+## Static files for production (build/static/: content-hashed names, gzip and brotli copies).
+assets: install
+	$(DEV_ENV) $(BIN)/flask --app wsgi assets build
 
 ## PNG app icons from static/icons/*.svg (needs rsvg-convert: apt-get install librsvg2-bin).
 icons:

@@ -59,7 +59,7 @@ def create_app(
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from app import database, errors, formatting, i18n, logging_setup, templating
+    from app import assets, database, errors, formatting, i18n, logging_setup, templating
     from app.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
 
     # First, so its before-request hook (request id, start time) runs before any hook that can
@@ -86,6 +86,7 @@ def create_app(
     templating.init_app(app)
     formatting.init_app(app)
     errors.init_app(app)
+    assets.init_app(app)
     for package in CAPABILITIES:
         import_module(package).register(app)
     return app

@@ -54,8 +54,10 @@ def time_zone_choices(current: str | None, empty_label: str) -> list[SelectChoic
     """
     choices = [SelectChoice("", empty_label)]
     listed = set()
+    # Each region's name translated once, not once for each of its zones (~400 in all).
+    regions = {key: str(name) for key, name in ZONE_REGIONS.items()}
     for region, zone, label in _zone_options(str(get_locale())):
-        choices.append(SelectChoice(zone, label, optgroup=str(ZONE_REGIONS[region])))
+        choices.append(SelectChoice(zone, label, optgroup=regions[region]))
         listed.add(zone)
     if current and current not in listed and current in available_timezones():
         choices.insert(1, SelectChoice(current, current))
@@ -77,7 +79,11 @@ class TimeZoneField(SelectField):
 
     @property
     def choices(self) -> list[SelectChoice]:
-        return time_zone_choices(self.data, str(self.empty_label))
+        # Drawing the select reads the choices twice (has_groups, then iter_groups).
+        key = (self.data, str(self.empty_label), str(get_locale()))
+        if getattr(self, "_drawn", (None,))[0] != key:
+            self._drawn = (key, time_zone_choices(*key[:2]))
+        return self._drawn[1]
 
     @choices.setter
     def choices(self, value) -> None:

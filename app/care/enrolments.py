@@ -3,7 +3,9 @@
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import (
@@ -26,15 +28,42 @@ class EnrolmentError(ValueError):
         self.message = message
 
 
+#: Where a request keeps the enrolments it has looked up (`remembered`).
+_REMEMBERED = "_trellis_enrolments"
+
+
+def remembered(kind: str, participant: User, load):
+    """`load()`, once per request and participant: a participant page asks for the
+    participant's enrolment from many places (the layout, the zone of every date, each
+    capability's part of Today). Forgotten whenever the session writes or its transaction ends,
+    so a request that changes an enrolment reads the change."""
+    if not has_app_context():
+        return load()
+    known = g.setdefault(_REMEMBERED, {})
+    key = (kind, participant.id)
+    if key not in known:
+        known[key] = load()
+    return known[key]
+
+
+@sa.event.listens_for(Session, "after_flush")
+@sa.event.listens_for(Session, "after_transaction_end")  # commit, rollback, close
+@sa.event.listens_for(Session, "after_bulk_update")
+@sa.event.listens_for(Session, "after_bulk_delete")
+def _forget_enrolments(*_args) -> None:
+    if has_app_context():
+        g.pop(_REMEMBERED, None)
+
+
 def current_enrolment(participant: User) -> Enrolment | None:
     """The participant's active enrolment, if any (at most one is active at a time)."""
-    return db.session.scalar(
+    return remembered("current", participant, lambda: db.session.scalar(
         sa.select(Enrolment)
         .where(Enrolment.participant_id == participant.id)
         .where(Enrolment.status == EnrolmentStatus.ACTIVE)
         .order_by(Enrolment.start_date.desc())
         .limit(1)
-    )
+    ))
 
 
 def enrol(

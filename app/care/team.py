@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from app.care.enrolments import remembered
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStatus, User
 
@@ -11,12 +12,12 @@ def care_enrolment(participant: User) -> Enrolment | None:
 
     Its program's clinicians see the participant's alerts, and its zone is their local time.
     """
-    return db.session.scalar(
+    return remembered("care", participant, lambda: db.session.scalar(
         sa.select(Enrolment).where(Enrolment.participant_id == participant.id)
         .order_by(sa.case((Enrolment.status == EnrolmentStatus.ACTIVE, 0), else_=1),
                   Enrolment.start_date.desc(), Enrolment.id.desc())
         .limit(1)
-    )
+    ))
 
 
 def participant_zone(participant: User, enrolment: Enrolment | None = None) -> str:

@@ -10,9 +10,12 @@ new caches and deletes the old ones when it takes over; the page offers "Update 
 
 import hashlib
 import json
+from fnmatch import fnmatch
 from pathlib import Path
 
 from flask import current_app
+
+from app import assets
 
 VERSION_MARK = "__TRELLIS_VERSION__"
 FILES_MARK = "__TRELLIS_SHELL_FILES__"
@@ -27,10 +30,21 @@ def _static() -> Path:
 
 
 def shell_files() -> list[str]:
-    """URLs of the static files the worker precaches, sorted."""
-    root = _static()
-    found = {path for pattern in SHELL_PATTERNS for path in root.glob(pattern)}
-    return sorted(f"/static/{path.relative_to(root).as_posix()}" for path in found)
+    """URLs of the static files the worker precaches, sorted.
+
+    Under a build (app/assets.py) pages load the content-hashed names, so those are kept; the
+    scripts are kept under their plain names too, because ES module imports (`./safety.js`)
+    and the worker's own importScripts ask for those."""
+    hashed = assets.manifest()
+    if hashed:
+        names = {name for name in hashed if any(fnmatch(name, p) for p in SHELL_PATTERNS)}
+    else:
+        root = _static()
+        names = {path.relative_to(root).as_posix()
+                 for pattern in SHELL_PATTERNS for path in root.glob(pattern)}
+    urls = {f"/static/{hashed.get(name, name)}" for name in names}
+    urls |= {f"/static/{name}" for name in names if name.endswith(".js")}
+    return sorted(urls)
 
 
 #: (path, mtime, size) of every static file -> version; files are read again only on a change.
@@ -38,7 +52,12 @@ _known: dict[tuple, str] = {}
 
 
 def version() -> str:
-    """A short hash of every file under static/ (sw.js included), in a stable order."""
+    """A short hash of every file under static/ (sw.js included), in a stable order.
+
+    Under a build, the hash of its manifest, which names every file by its content's hash."""
+    if assets.manifest():
+        listing = json.dumps(assets.manifest(), sort_keys=True).encode()
+        return hashlib.sha256(listing).hexdigest()[:16]
     root = _static()
     paths = sorted(p for p in root.rglob("*") if p.is_file())
     key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)

@@ -71,8 +71,17 @@ async function forgetOtherOwners(owner) {
   }
 }
 
-async function keep(owner, path, response) {
+// A response's body as read here is already decoded: a copy made from it must not claim the
+// server's compression (the browser would try to decode it again and fail).
+function decodedHeaders(response) {
   const headers = new Headers(response.headers);
+  headers.delete("Content-Encoding");
+  headers.delete("Content-Length");
+  return headers;
+}
+
+async function keep(owner, path, response) {
+  const headers = decodedHeaders(response);
   headers.set(SAVED_AT, new Date().toISOString());
   const copy = new Response(await response.blob(), { status: response.status, headers });
   await (await caches.open(PAGES + owner)).put(path, copy);
@@ -128,7 +137,7 @@ async function withNotice(saved, reason = "offline") {
   const at = saved.headers.get(SAVED_AT) || new Date(saved.headers.get("Date")).toISOString();
   const html = (await saved.text()).replace(
     "<body", `<body data-offline-saved-at="${at}" data-offline-reason="${reason}"`);
-  return new Response(html, { status: 200, headers: saved.headers });
+  return new Response(html, { status: 200, headers: decodedHeaders(saved) });
 }
 
 async function savedCopy(url) {
