@@ -98,7 +98,10 @@ def counts(items: list[SkillHomework], zone: str) -> dict[int, int]:
 def progress_of(participant: User, items: list[SkillHomework]) -> list[Progress]:
     """Progress of the participant's homework, counted in their own zone."""
     done = counts(items, participant_zone(participant))
-    shown = {s.skill.id: s for s in library.visible_skills(participant)}
+    if not items:
+        return []
+    shown = {s.skill.id: s for s in library.visible_skills(
+        participant, only={h.skill_id for h in items})}
     result = []
     for h in items:
         visible = shown.get(h.skill_id)

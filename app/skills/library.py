@@ -6,6 +6,7 @@ skill stays in the staff list and leaves the participants' list (a 404 for its p
 """
 
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -58,23 +59,28 @@ class LibrarySkill:
         return CATEGORIES.get(self.version.category)
 
 
-def program_library(program_id: int | None) -> list[LibrarySkill]:
+def program_library(program_id: int | None,
+                    only: Collection[int] | None = None) -> list[LibrarySkill]:
     """A program's whole list, hidden skills included, by category and name (no program:
-    Trellis's catalogue)."""
+    Trellis's catalogue). `only`: just these skill ids (a card showing two skills need not
+    load the other forty, with their steps)."""
     owner = Skill.program_id.is_(None) if program_id is None else \
         sa.or_(Skill.program_id.is_(None), Skill.program_id == program_id)
-    skills = {s.id: s for s in db.session.scalars(
-        sa.select(Skill).where(Skill.retired_at.is_(None), owner))}
     text_owner = SkillVersion.program_id.is_(None) if program_id is None else \
         sa.or_(SkillVersion.program_id.is_(None), SkillVersion.program_id == program_id)
+    hidden_query = sa.select(ProgramSkillSetting.skill_id).where(
+        ProgramSkillSetting.program_id == program_id, ProgramSkillSetting.is_hidden.is_(True))
+    if only is not None:
+        owner = sa.and_(owner, Skill.id.in_(list(only)))
+        text_owner = sa.and_(text_owner, SkillVersion.skill_id.in_(list(only)))
+        hidden_query = hidden_query.where(ProgramSkillSetting.skill_id.in_(list(only)))
+    skills = {s.id: s for s in db.session.scalars(
+        sa.select(Skill).where(Skill.retired_at.is_(None), owner))}
     trellis, program = {}, {}
     for version in db.session.scalars(sa.select(SkillVersion).where(
             SkillVersion.is_current.is_(True), text_owner)):
         (trellis if version.program_id is None else program)[version.skill_id] = version
-    hidden = set() if program_id is None else set(db.session.scalars(
-        sa.select(ProgramSkillSetting.skill_id).where(
-            ProgramSkillSetting.program_id == program_id,
-            ProgramSkillSetting.is_hidden.is_(True))))
+    hidden = set() if program_id is None else set(db.session.scalars(hidden_query))
     entries = []
     for skill_id, skill in skills.items():
         own = program.get(skill_id)
@@ -93,9 +99,10 @@ def program_id_of(participant: User) -> int | None:
     return enrolment.program_id if enrolment is not None else None
 
 
-def visible_skills(participant: User) -> list[LibrarySkill]:
-    """The skills the participant's program shows them."""
-    return [s for s in program_library(program_id_of(participant)) if not s.is_hidden]
+def visible_skills(participant: User,
+                   only: Collection[int] | None = None) -> list[LibrarySkill]:
+    """The skills the participant's program shows them (`only`: of these skill ids)."""
+    return [s for s in program_library(program_id_of(participant), only) if not s.is_hidden]
 
 
 def visible_skill(participant: User, key: str) -> LibrarySkill | None:
