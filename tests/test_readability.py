@@ -45,6 +45,7 @@ def demo_pages(app, runner, db):
     return pages
 
 
+@pytest.mark.rendering
 def test_every_participant_page_reads_at_about_a_sixth_grade_level(app, demo_pages):
     with app.test_request_context():
         scores = readability.score_pages(demo_pages)
@@ -54,6 +55,7 @@ def test_every_participant_page_reads_at_about_a_sixth_grade_level(app, demo_pag
     assert too_hard == []
 
 
+@pytest.mark.rendering
 def test_participant_pages_explain_the_scale_names(demo_pages):
     """No bare "PHQ-9" on a participant page: where a scale name shows, its plain title or a
     sentence saying what it is is on the same page."""

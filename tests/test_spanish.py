@@ -299,6 +299,7 @@ def test_the_english_check_sees_english_but_not_spanish_or_peoples_words():
     assert not english_on('<p hx-disable>Rough week? Call me</p><p>Mensaje</p>')
 
 
+@pytest.mark.rendering
 def test_every_page_a_spanish_participant_reaches_is_spanish_with_spanish_formats(
         app, runner, db):
     from collections import deque

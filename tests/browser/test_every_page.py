@@ -95,6 +95,7 @@ def _walk(page, urls, check_a11y_page, narrow: bool) -> tuple[int, list[str]]:
     return visited, problems
 
 
+@pytest.mark.rendering
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("actor", list(AUDIENCES))
 def test_every_page_passes_axe_on_phone_and_desktop_in_light_and_dark(
