@@ -303,7 +303,7 @@ def build(database_url: str, scale: float, seed: int = 17) -> dict:
     from app.security.passwords import hash_password
     from app.skills import catalogue
 
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - made-up data, repeatable on purpose
     n = sizes(scale)
     today = datetime.now(UTC).date()
     app = app_for(database_url)
