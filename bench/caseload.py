@@ -3,6 +3,7 @@
     .venv/bin/python bench/large_data.py --database-url URL            # first: the data
     .venv/bin/python bench/caseload.py --database-url URL              # then: wrk, prints JSON
     .venv/bin/python bench/caseload.py --database-url URL --quick      # a few requests, no wrk
+    .venv/bin/python bench/caseload.py --database-url URL --profile 20 # in one process
 
 Reuses bench/pages.py's server (gunicorn, 2 sync workers, bench/pages_app.py) and its wrk
 runner. The clinician signs in as a person does: password, then the second step with a TOTP
@@ -11,6 +12,9 @@ secret). wrk then asks for the caseload with that session cookie, with as many c
 workers (service time, no queue in front) and with 8 (pages.py's load: the queue counts too);
 a small Lua hook prints the 95th percentile, which wrk's own summary does not show. Nothing is
 written to the docs; the result goes to build/bench-caseload.json.
+
+`--profile N` instead serves N caseloads in this process (Flask's test client, no gunicorn) and
+prints each SQL statement of one request with its time, then pyinstrument's call tree.
 """
 
 import argparse
@@ -89,6 +93,56 @@ def _ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
+def profile(database_url: str, email: str, secret: str, requests_: int) -> None:
+    """The caseload's SQL (statement and milliseconds) and call tree, in one process."""
+    import time
+
+    from pyinstrument import Profiler
+    from sqlalchemy import event
+
+    from app import create_app
+    from app.extensions import db
+    from config import DevelopmentConfig
+
+    url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
+    app = create_app(DevelopmentConfig, {"SQLALCHEMY_DATABASE_URI": url})
+    client = app.test_client()
+    answer = client.post("/signin", data={
+        "csrf_token": _token(client.get("/signin").get_data(as_text=True)),
+        "email": email, "password": DEMO_PASSWORD}, follow_redirects=True)
+    client.post("/mfa", data={"csrf_token": _token(answer.get_data(as_text=True)),
+                              "code": pyotp.TOTP(secret).now()})
+    assert client.get("/clinician/").status_code == 200
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def before(_conn, _cursor, _statement, _params, context, _many):
+        context._bench_started = time.perf_counter()
+
+    def after(_conn, _cursor, statement, _params, context, _many):
+        elapsed = (time.perf_counter() - context._bench_started) * 1000
+        statements.append((elapsed, " ".join(statement.split())[:200]))
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    started = time.perf_counter()
+    client.get("/clinician/")
+    whole = (time.perf_counter() - started) * 1000
+    event.remove(engine, "before_cursor_execute", before)
+    event.remove(engine, "after_cursor_execute", after)
+    print(f"== /clinician/: {len(statements)} SQL statements, "
+          f"{sum(ms for ms, _ in statements):.1f} ms in SQL of {whole:.1f} ms")
+    for ms, statement in sorted(statements, reverse=True):
+        print(f"  {ms:8.1f} ms  {statement}")
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(requests_):
+        client.get("/clinician/")
+    profiler.stop()
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
 def main(argv: list[str] | None = None) -> dict:
     """Run the benchmark; returns the results."""
     from app.demo.seed import DEMO_TOTP_SECRET
@@ -99,7 +153,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--totp-secret", default=DEMO_TOTP_SECRET)
     parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run")
     parser.add_argument("--quick", action="store_true", help="a few requests, no wrk")
+    parser.add_argument("--profile", type=int, metavar="N",
+                        help="profile N requests in this process instead")
     args = parser.parse_args(argv)
+    if args.profile:
+        os.environ.setdefault("TRELLIS_ENV", "development")
+        profile(args.database_url, args.email, args.totp_secret, args.profile)
+        return {}
     if not args.quick and shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install wrk), or use --quick")
     workdir = Path(tempfile.mkdtemp(prefix="trellis-bench-"))
