@@ -72,7 +72,7 @@ def wrk_p95(url: str, duration: int, connections: int, headers: dict) -> dict:
         script.write(P95_SCRIPT)
     try:
         command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s",
-                   "--latency", "-s", script.name]
+                   "--latency", "--timeout", "10s", "-s", script.name]
         for name, value in headers.items():
             command += ["-H", f"{name}: {value}"]
         output = subprocess.run(command + [url], capture_output=True,  # noqa: S603 - wrk
@@ -81,7 +81,10 @@ def wrk_p95(url: str, duration: int, connections: int, headers: dict) -> dict:
         os.unlink(script.name)
     latency = {p: _ms(re.search(rf"\s{p}%\s+([\d.]+\w+)", output).group(1)) for p in (50, 99)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"connections": connections,
+    # Requests wrk gave up on (after 10 s) count here, not in the latency.
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", output)
+    return {"connections": connections, "timeouts": int(timeouts.group(1)) if timeouts else 0,
+            "completed": int(re.search(r"(\d+) requests in", output).group(1)),
             "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
             "p50_ms": latency[50],
             "p95_ms": int(re.search(r"p95_us (\d+)", output).group(1)) / 1000,
