@@ -4,6 +4,8 @@
     .venv/bin/python bench/caseload.py --database-url URL              # then: wrk, prints JSON
     .venv/bin/python bench/caseload.py --database-url URL --quick      # a few requests, no wrk
     .venv/bin/python bench/caseload.py --database-url URL --profile 20 # in one process
+    .venv/bin/python bench/caseload.py --database-url URL --profile 5 --page /me \\
+        --email year@bench.invalid                                     # any signed-in page
 
 Reuses bench/pages.py's server (gunicorn, 2 sync workers, bench/pages_app.py) and its wrk
 runner. The clinician signs in as a person does: password, then the second step with a TOTP
@@ -96,8 +98,10 @@ def _ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def profile(database_url: str, email: str, secret: str, requests_: int) -> None:
-    """The caseload's SQL (statement and milliseconds) and call tree, in one process."""
+def profile(database_url: str, email: str, secret: str, requests_: int,
+            page: str = "/clinician/") -> None:
+    """A page's SQL (statement and milliseconds) and call tree, in one process; `email` may be
+    a participant's too (then there is no second step)."""
     import time
 
     from pyinstrument import Profiler
@@ -113,9 +117,10 @@ def profile(database_url: str, email: str, secret: str, requests_: int) -> None:
     answer = client.post("/signin", data={
         "csrf_token": _token(client.get("/signin").get_data(as_text=True)),
         "email": email, "password": DEMO_PASSWORD}, follow_redirects=True)
-    client.post("/mfa", data={"csrf_token": _token(answer.get_data(as_text=True)),
-                              "code": pyotp.TOTP(secret).now()})
-    assert client.get("/clinician/").status_code == 200
+    if "csrf_token" in answer.get_data(as_text=True) and "/mfa" in answer.request.path:
+        client.post("/mfa", data={"csrf_token": _token(answer.get_data(as_text=True)),
+                                  "code": pyotp.TOTP(secret).now()})
+    assert client.get(page).status_code == 200, page
     with app.app_context():
         engine = db.engine
     statements = []
@@ -130,18 +135,18 @@ def profile(database_url: str, email: str, secret: str, requests_: int) -> None:
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
     started = time.perf_counter()
-    client.get("/clinician/")
+    client.get(page)
     whole = (time.perf_counter() - started) * 1000
     event.remove(engine, "before_cursor_execute", before)
     event.remove(engine, "after_cursor_execute", after)
-    print(f"== /clinician/: {len(statements)} SQL statements, "
+    print(f"== {page}: {len(statements)} SQL statements, "
           f"{sum(ms for ms, _ in statements):.1f} ms in SQL of {whole:.1f} ms")
     for ms, statement in sorted(statements, reverse=True):
         print(f"  {ms:8.1f} ms  {statement}")
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for _ in range(requests_):
-        client.get("/clinician/")
+        client.get(page)
     profiler.stop()
     print(profiler.output_text(unicode=True, color=False, show_all=False))
 
@@ -158,10 +163,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="a few requests, no wrk")
     parser.add_argument("--profile", type=int, metavar="N",
                         help="profile N requests in this process instead")
+    parser.add_argument("--page", default="/clinician/",
+                        help="the page --profile asks for (a participant's too, with --email)")
     args = parser.parse_args(argv)
     if args.profile:
         os.environ.setdefault("TRELLIS_ENV", "development")
-        profile(args.database_url, args.email, args.totp_secret, args.profile)
+        profile(args.database_url, args.email, args.totp_secret, args.profile, args.page)
         return {}
     if not args.quick and shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install wrk), or use --quick")
