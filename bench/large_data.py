@@ -26,7 +26,9 @@ Two known accounts, both with the demo password (hashed once, argon2 through the
 `caseload@bench.invalid`, a clinician who works in one program of exactly 200 participants
 (its caseload; TOTP secret `DEMO_TOTP_SECRET`, so a benchmark can pass the second step), and
 `year@bench.invalid`, a participant in that program with a full year of history. Both are
-printed at the end with the row counts and the time taken. Smaller `--scale` shrinks people
+printed at the end with the row counts and the time taken. The app is built with the testing
+settings (as bench/push_data.py does), so the password is hashed at the testing cost; that only
+changes the one sign-in of a benchmark, never a page it measures. Smaller `--scale` shrinks people
 and programs (never below a handful), never the year.
 """
 
