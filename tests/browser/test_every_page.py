@@ -44,6 +44,11 @@ NOT_WALKED = {
 #: Routes the matrices skip for every walk (sign-out, downloads, APIs), excused the same way.
 EXCUSED = set(NOT_WALKED) | SKIPPED_IN_WALK
 LANGUAGES = list(Config.LANGUAGES)
+#: (actor, language) walks: participants' and public pages in every language; staff pages in
+#: the default language only, since the product offers staff pages in English (they show
+#: Spanish content, which the participants' walk covers) and their markup is the same.
+WALKS = [(actor, language) for actor in AUDIENCES for language in LANGUAGES
+         if language == Config.BABEL_DEFAULT_LOCALE or actor in ("participant_a", "anonymous")]
 #: Narrowest phone we support: nothing may scroll sideways there (WCAG 1.4.10 Reflow).
 NARROW = 320
 
@@ -96,8 +101,7 @@ def _walk(page, urls, check_a11y_page, narrow: bool) -> tuple[int, list[str]]:
 
 
 @pytest.mark.rendering
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("actor", list(AUDIENCES))
+@pytest.mark.parametrize(("actor", "language"), WALKS)
 def test_every_page_passes_axe_on_phone_and_desktop_in_light_and_dark(
         app, world, db, browser, open_page, sign_in, axe, actor, language):
     rules, home = AUDIENCES[actor]
