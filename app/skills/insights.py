@@ -168,8 +168,8 @@ def summary_line(insight: SkillInsight) -> str:
 
 
 def helpful_text(insight: SkillInsight) -> str | None:
-    """ "rated 4.2 of 5 for helpfulness"."""
+    """ "Helpful: 4.2 of 5 on average"."""
     if insight.average_helpful is None:
         return None
-    return _("helpful %(rating)s of 5 on average",
+    return _("Helpful: %(rating)s of 5 on average",
              rating=format_decimal(round(insight.average_helpful, 1), "#,##0.#"))

@@ -66,7 +66,7 @@ def test_the_sentences_say_it_plainly(example, world, app):
 def test_the_participant_s_page_shows_them(example, participant_client):
     page = participant_client.get("/skills/what-helps").get_data(as_text=True)
     assert "Paced breathing: distress down 3 points on average, 8 times" in page
-    assert "Practised 9 times in all · helpful 4 of 5 on average" in page
+    assert "Practised 9 times in all · Helpful: 4 of 5 on average" in page
     assert page.index("Paced breathing:") < page.index("Urge surfing:") \
         < page.index("HALT check:")
 
