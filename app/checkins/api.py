@@ -1,12 +1,12 @@
 """POST /api/v1/checkins: the offline queue uploads a check-in, exactly once per client UUID."""
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 
 from app.checkins import api_bp as bp
 from app.checkins import service as checkins
 from app.security.access import Rule, access
-from app.security.request_body import accepts_json
+from app.security.request_body import accepts_json, json_body
 
 #: A check-in is a few hundred bytes; a 2,000-character note in any script fits many times.
 MAX_BODY = 64 * 1024
@@ -25,11 +25,7 @@ def create_checkin():
     raises the care team's alert in the same transaction; the app shows crisis help from the
     answers themselves, so the response does not need to say so.
     """
-    if not request.is_json:
-        return jsonify(errors={"body": "Send JSON (Content-Type: application/json)."}), 415
-    body = request.get_json()  # strict: too deep, lone surrogates or NUL are a 400
-    if not isinstance(body, dict):
-        return jsonify(errors={"body": "Send one JSON object."}), 400
+    body = json_body()  # 415 unless JSON; 400 unless one strictly valid object
     try:
         result = checkins.save(current_user._get_current_object(), body, source="api")
     except checkins.Invalid as invalid:

@@ -1,13 +1,13 @@
 """POST /api/v1/medication-doses: the offline queue (or any client) marks a dose, exactly once
 per client UUID, through the same save path as Today's buttons."""
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 
 from app.medications import api_bp as bp
 from app.medications import doses
 from app.medications.answers import dose_json
-from app.security.request_body import accepts_json
+from app.security.request_body import accepts_json, json_body
 
 #: A mark is a few hundred bytes.
 MAX_BODY = 8 * 1024
@@ -26,11 +26,7 @@ def create_dose():
     UUID and content arrive again; 409 when the UUID was used with different content; 422 with
     {"errors": {field: message}} (nothing is saved).
     """
-    if not request.is_json:
-        return jsonify(errors={"body": "Send JSON (Content-Type: application/json)."}), 415
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return jsonify(errors={"body": "Send one JSON object."}), 400
+    body = json_body()  # 415 unless JSON; 400 unless one strictly valid object
     try:
         marked = doses.record(current_user._get_current_object(), body, source="api")
     except doses.Invalid as invalid:

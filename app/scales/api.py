@@ -1,6 +1,6 @@
 """POST /api/v1/scale-responses: the offline queue uploads a questionnaire, exactly once."""
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from app.scales import api_bp as bp
 from app.scales import service as scale_responses
 from app.scales.registry import SCALES, validate_answers
 from app.security.access import Rule, access
-from app.security.request_body import accepts_json
+from app.security.request_body import accepts_json, json_body
 
 FIELDS = ("scale", "answers", "client_uuid", "client_timestamp")
 #: A questionnaire is a few hundred bytes; PCL-5 with every field well under 4 KiB.
@@ -65,11 +65,7 @@ def create_scale_response():
     {"errors": {field: message}} for invalid values (nothing is saved). An answer that calls
     for crisis help raises the care team's alert in the same transaction, with the phone's time.
     """
-    if not request.is_json:
-        return jsonify(errors={"body": "Send JSON (Content-Type: application/json)."}), 415
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return jsonify(errors={"body": "Send one JSON object."}), 400
+    body = json_body()  # 415 unless JSON; 400 unless one strictly valid object
     scale, answers, when, errors = _check(body, utcnow())
     if errors:
         return jsonify(errors=errors), 422

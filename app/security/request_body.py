@@ -30,6 +30,12 @@ class JSONBodyError(BadRequest):
     """A JSON body that cannot be used; answered as 400 {"errors": {"body": message}}."""
 
 
+class NotJSONError(JSONBodyError):
+    """A JSON view sent something else (a form post); answered as 415 in the same shape."""
+
+    code = 415
+
+
 def accepts_json(max_bytes: int) -> Callable:
     """Mark a view as taking a JSON body of at most `max_bytes` (errors are answered in JSON)."""
 
@@ -131,7 +137,7 @@ class StrictBodyMixin:
 def json_body(kind: type = dict):
     """The request's JSON body, strictly parsed, of the given type (a dict by default)."""
     if not request.is_json:
-        raise JSONBodyError(str(NOT_JSON))
+        raise NotJSONError(str(NOT_JSON))
     value = request.get_json()
     if not isinstance(value, kind):
         raise JSONBodyError(str(NOT_OBJECT))
@@ -154,4 +160,4 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(JSONBodyError)
     def _json_body_error(error: JSONBodyError):
-        return jsonify(errors={"body": error.description}), 400
+        return jsonify(errors={"body": error.description}), error.code

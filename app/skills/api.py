@@ -1,10 +1,10 @@
 """POST /api/v1/skill-practices: the offline queue uploads a practice, exactly once per UUID."""
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 
 from app.security.access import Rule, access
-from app.security.request_body import accepts_json
+from app.security.request_body import accepts_json, json_body
 from app.skills import api_bp as bp
 from app.skills import practices
 
@@ -26,11 +26,7 @@ def create_practice():
     {"errors": {field: message}} for invalid values or a skill the participant cannot log
     (nothing is saved).
     """
-    if not request.is_json:
-        return jsonify(errors={"body": "Send JSON (Content-Type: application/json)."}), 415
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return jsonify(errors={"body": "Send one JSON object."}), 400
+    body = json_body()  # 415 unless JSON; 400 unless one strictly valid object
     try:
         result = practices.save(current_user._get_current_object(), body, source="api")
     except practices.Invalid as invalid:
