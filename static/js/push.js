@@ -118,18 +118,23 @@ function failure(error) {
   return "textFailed";
 }
 
+// Set once the person taps "Turn on": from then on the status line answers that tap, and the
+// state check still running from page load must not overwrite the reason it failed.
+let tapped = false;
+
 async function showState() {
   const element = panel();
   if (!element) return;
+  const sayState = (key) => { if (!tapped) say(key); };
   const button = element.querySelector("[data-push-turn-on]");
   if (!window.isSecureContext) {
     element.querySelector("[data-push-insecure]").hidden = false;
-    say("textOff");
+    sayState("textOff");
     return;
   }
   if (!supported()) {
     element.querySelector(isIos() ? "[data-push-ios]" : "[data-push-unsupported]").hidden = false;
-    say("textOff");
+    sayState("textOff");
     return;
   }
   if (isIos() && !isInstalled()) element.querySelector("[data-push-ios]").hidden = false;
@@ -137,8 +142,8 @@ async function showState() {
   const subscription = await reg.pushManager.getSubscription();
   const on = subscription && Notification.permission === "granted"
     && localStorage.getItem(ON_FLAG) === "1";
-  say(on ? "textOn" : Notification.permission === "denied" ? "textDenied" : "textOff");
-  button.hidden = Boolean(on);
+  sayState(on ? "textOn" : Notification.permission === "denied" ? "textDenied" : "textOff");
+  if (!tapped) button.hidden = Boolean(on);
   const id = localStorage.getItem(DEVICE_ID);
   for (const item of document.querySelectorAll("[data-device-id]")) {
     const mark = item.querySelector("[data-this-device]");
@@ -149,6 +154,7 @@ async function showState() {
 async function turnOn() {
   const settings = config();
   if (!settings || !supported()) return;
+  tapped = true;
   say("textWorking");
   try {
     const permission = await Notification.requestPermission();

@@ -60,3 +60,24 @@ def test_the_real_cause_is_said(open_page, sign_in, world, case):
     expect(status).to_contain_text(words)
     expect(status).not_to_contain_text("Check your connection")
     page.context.set_offline(False)
+
+
+SLOW_STATE_CHECK = """
+const realGetSubscription = PushManager.prototype.getSubscription;
+PushManager.prototype.getSubscription = function () {
+  return new Promise((resolve) => setTimeout(() => resolve(realGetSubscription.call(this)), 1500));
+};
+"""
+
+
+def test_the_reason_stays_when_the_page_check_finishes_late(open_page, sign_in, world):
+    """A quick tap must not have its failure replaced by "Reminders are off" a moment later."""
+    page = open_page("phone")
+    sign_in(page, world.participant_a, lands_on="/today")
+    page.context.add_init_script(PERMISSION % "granted" + SUBSCRIBE_FAILS + SLOW_STATE_CHECK)
+    page.goto("/me/reminders")
+    page.get_by_role("button", name="Turn on reminders on this phone").click()
+    status = page.locator("[data-push-status]")
+    expect(status).to_contain_text("This browser could not reach its notification service")
+    page.wait_for_timeout(2500)  # past the slowed state check
+    expect(status).to_contain_text("This browser could not reach its notification service")
