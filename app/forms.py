@@ -7,9 +7,10 @@ from babel.core import get_global
 from babel.dates import get_timezone_location, get_timezone_name
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, ValidationError
-from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.fields.choices import Choice, SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -64,6 +65,53 @@ def time_zone_choices(current: str | None, empty_label: str) -> list[SelectChoic
     return choices
 
 
+@lru_cache(maxsize=16)
+def _zone_options_html(empty_label: str, locale: str) -> str:
+    """The options of a time zone select, none selected, as WTForms draws them.
+
+    About 400 options: drawing them per request was most of the Me page's time, and they
+    differ only by language and by which one is selected.
+    """
+    html = [Select.render_option(Choice("", empty_label, False, {}))]
+    group = None
+    for choice in time_zone_choices(None, empty_label)[1:]:
+        if choice.optgroup != group:
+            if group is not None:
+                html.append("</optgroup>")
+            group = choice.optgroup
+            html.append(f"<optgroup {html_params(label=group)}>")
+        html.append(Select.render_option(Choice(choice.value, choice.label, False, {})))
+    if group is not None:
+        html.append("</optgroup>")
+    return "".join(html)
+
+
+class ZoneSelect(Select):
+    """WTForms' select, with the zone options drawn once per language and reused."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for k in dir(flags):
+            if k in self.validation_attrs and k not in kwargs:
+                kwargs[k] = getattr(flags, k)
+        body = _zone_options_html(str(field.empty_label), str(get_locale()))
+        current = field.data or ""
+        plain = f"<option {html_params(value=current)}>"
+        chosen = f"<option {html_params(selected=True, value=current)}>"
+        if plain in body:
+            body = body.replace(plain, chosen, 1)
+        elif current in available_timezones():
+            # A valid zone the list leaves out (an old alias): kept as the first real option,
+            # as time_zone_choices does, so saving the form again does not change it unasked.
+            empty = Select.render_option(Choice("", str(field.empty_label), False, {}))
+            kept = Select.render_option(Choice(current, current, True, {}))
+            body = body.replace(empty, empty + kept, 1)
+        # Every piece is escaped: attributes by html_params, options by render_option.
+        select = html_params(name=field.name, **kwargs)
+        return Markup(f"<select {select}>{body}</select>")  # noqa: S704
+
+
 class TimeZoneField(SelectField):
     """An IANA time zone, chosen from a list grouped by region (the select's own type-ahead
     finds a city; static/js/time-zone.js offers the browser's zone). The empty first option
@@ -71,6 +119,8 @@ class TimeZoneField(SelectField):
 
     The list is built when the field is drawn, for the reader's language and current value.
     """
+
+    widget = ZoneSelect()
 
     def __init__(self, label=None, validators=None, empty_label=None, **kwargs):
         kwargs.setdefault("filters", [lambda value: value.strip() if value else value])
