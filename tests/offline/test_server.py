@@ -130,3 +130,21 @@ def test_an_answer_sent_days_later_shows_the_dates(clinician_client, db, world):
            datetime(2027, 11, 8, 14, 0, tzinfo=UTC))
     html = clinician_client.get("/clinician/").get_data(as_text=True)
     assert "alert-card__delay" in html and "Nov 6" in html and "Nov 8" in html
+
+
+def test_the_queue_panel_is_in_each_readers_own_language(app, db, world, login_as):
+    """The panel is drawn once per language and kept: one reader's language never reaches
+    another's page."""
+    english, spanish = app.test_client(), app.test_client()
+    world.participant_b.language = "es"
+    db.session.commit()
+    login_as(world.participant_a, on=english)
+    login_as(world.participant_b, on=spanish)
+    for _ in range(2):
+        for client, words, not_words in (
+                (english, "Saved on this phone — will send when you're back online.",
+                 "Guardado en este teléfono"),
+                (spanish, "Guardado en este teléfono", "Saved on this phone")):
+            html = client.get("/today").get_data(as_text=True)
+            panel = html.split("data-offline-queue-panel", 1)[1].split("</dialog>", 1)[0]
+            assert words in panel and not_words not in panel
