@@ -57,13 +57,12 @@ def _forget_enrolments(*_args) -> None:
 
 def current_enrolment(participant: User) -> Enrolment | None:
     """The participant's active enrolment, if any (at most one is active at a time)."""
-    return remembered("current", participant, lambda: db.session.scalar(
-        sa.select(Enrolment)
-        .where(Enrolment.participant_id == participant.id)
-        .where(Enrolment.status == EnrolmentStatus.ACTIVE)
-        .order_by(Enrolment.start_date.desc())
-        .limit(1)
-    ))
+    # The care enrolment is the active one whenever there is one (team.care_enrolment orders
+    # active first), so the same single lookup answers both questions on a page.
+    from app.care.team import care_enrolment
+
+    care = care_enrolment(participant)
+    return care if care is not None and care.status == EnrolmentStatus.ACTIVE else None
 
 
 def enrol(

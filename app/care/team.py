@@ -1,6 +1,7 @@
 """Who looks after a participant, and which clock their days run on."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from app.care.enrolments import remembered
 from app.extensions import db
@@ -14,6 +15,8 @@ def care_enrolment(participant: User) -> Enrolment | None:
     """
     return remembered("care", participant, lambda: db.session.scalar(
         sa.select(Enrolment).where(Enrolment.participant_id == participant.id)
+        # Its program comes along: every participant page reads it (zone, phone, consent).
+        .options(joinedload(Enrolment.program))
         .order_by(sa.case((Enrolment.status == EnrolmentStatus.ACTIVE, 0), else_=1),
                   Enrolment.start_date.desc(), Enrolment.id.desc())
         .limit(1)
