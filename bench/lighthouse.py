@@ -176,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
             median = runs[len(runs) // 2]
             rows.append({"label": label, "path": path, "scores": scores(median),
                          "performance_runs": [scores(r)["performance"] for r in runs],
+                         "tbt_runs": [round(r["audits"]["total-blocking-time"]["numericValue"])
+                                      for r in runs],
+                         "benchmark_index": [round(r["environment"]["benchmarkIndex"])
+                                             for r in runs],
                          "costly": costly(median)})
             print(f"{label}: {rows[-1]['scores']}", flush=True)
         load_after = os.getloadavg()
@@ -191,7 +195,11 @@ def main(argv: list[str] | None = None) -> int:
           "run(s) a page by Performance.\n")
     print(table(rows))
     for row in rows:
-        print(f"\n{row['label']}: Performance in each run {row['performance_runs']}")
+        # Total Blocking Time is what moves between runs on a busy machine; Lighthouse's
+        # benchmark index says how fast the machine was at the time (higher is faster).
+        print(f"\n{row['label']}: Performance per run (sorted) {row['performance_runs']}, "
+              f"Total Blocking Time {row['tbt_runs']} ms, benchmark index "
+              f"{row['benchmark_index']}")
         for category, audit_id, title, score in row["costly"] or []:
             print(f"- {category}: `{audit_id}` {title} (score {score:.2f})")
         if not row["costly"]:
