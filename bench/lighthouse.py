@@ -13,10 +13,11 @@ loopback port. Signed-in pages get the demo participant's session cookie through
 
 Each page is audited with `--form-factor=mobile` and Lighthouse's default mobile throttling
 (simulated), Performance, Accessibility and Best Practices only. With several runs a page, the
-run with the median Performance score is the one reported (Lighthouse's own advice; the other
-two categories do not move between runs). Prints a Markdown table of the scores and, per page,
-every audit that costs points (its id, title and score); the JSON reports stay in
-build/lighthouse/. Chromium is $CHROME_PATH, or Debian's /usr/bin/chromium.
+run with the median Performance score is the one reported, all three categories from that run
+(Lighthouse's advice for Performance, which moves with the load on a shared machine). Prints a
+Markdown table of the scores and, per page, every audit that costs points (its id, title and
+score); the JSON reports stay in build/lighthouse/. Chromium is $CHROME_PATH, or Debian's
+/usr/bin/chromium.
 
 A bench tool, not part of the test suite: without Lighthouse (or npx) or Chromium it says what
 is missing and exits without running anything.
