@@ -14,12 +14,14 @@ The rule across transfers (every capability gets it by calling these functions):
   (`app.care.break_glass`: time-limited, audited), which shows everything about one person.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, current_app, g, has_request_context
+from sqlalchemy.dialects import postgresql
 
 from app.database import utcnow
 from app.extensions import db
@@ -288,17 +290,68 @@ def readable_periods(staff: User) -> list[tuple[int, Period]]:
     return cache[key]
 
 
+#: How a period's instants are written into the readable-periods parameter: naive UTC in the
+#: text form SQLite stores UTCDateTime columns in (text comparison there matches time order),
+#: which PostgreSQL also reads as a timestamp.
+_INSTANT_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def _instant_text(instant: datetime | None) -> str | None:
+    if instant is None:
+        return None
+    return instant.astimezone(UTC).replace(tzinfo=None).strftime(_INSTANT_FORMAT)
+
+
+def _periods_parameter(staff: User) -> str:
+    """The staff member's readable periods as one JSON text (cached for the request)."""
+    key = ("readable_periods_json", staff.id)
+    cache = g.setdefault("care_access", {}) if has_request_context() else {}
+    if key not in cache:
+        cache[key] = json.dumps([
+            {"participant_id": participant_id, "program_id": p.program_id,
+             "starts_at": _instant_text(p.starts_at), "ends_at": _instant_text(p.ends_at)}
+            for participant_id, p in readable_periods(staff)])
+    return cache[key]
+
+
+def readable_periods_table(staff: User) -> sa.Subquery:
+    """The staff member's readable periods as a table (participant_id, program_id, starts_at,
+    ends_at; ends_at NULL while active), for joins in SQL.
+
+    The periods travel as a single JSON parameter rather than one clause or VALUES row each, so
+    the statement's text (and SQLAlchemy's compiled-statement cache) does not depend on the
+    caseload's size, and building it costs the same for 5 people as for 200.
+    """
+    parameter = sa.bindparam("readable_periods", _periods_parameter(staff), type_=sa.Text,
+                             unique=True)
+    if db.engine.dialect.name == "postgresql":
+        rows = sa.func.json_to_recordset(sa.cast(parameter, postgresql.JSON)).table_valued(
+            sa.column("participant_id", sa.Integer), sa.column("program_id", sa.Integer),
+            sa.column("starts_at", sa.DateTime), sa.column("ends_at", sa.DateTime),
+        ).render_derived(name="readable_period", with_types=True)
+        return sa.select(rows).subquery("readable_periods")
+    rows = sa.func.json_each(parameter).table_valued("value").alias("readable_period")
+    return sa.select(*[
+        sa.func.json_extract(rows.c.value, f"$.{name}").label(name)
+        for name in ("participant_id", "program_id", "starts_at", "ends_at")
+    ]).subquery("readable_periods")
+
+
 def records_for_staff(staff: User, participant_column, program_column,
                       time_column) -> sa.ColumnElement[bool]:
     """SQL for queries over many participants at once (the caseload's flags, the review queue,
     a program's export): a record, named by its participant, program and time columns, that
     belongs to an enrolment the staff member may read (plus an admin's break-glass). The bulk
-    counterpart of `CareAccess.records`, with the same rule."""
-    clauses = [
-        sa.and_(participant_column == participant_id, program_column == p.program_id,
-                time_column >= p.starts_at,
-                *([time_column < p.ends_at] if p.ends_at is not None else []))
-        for participant_id, p in readable_periods(staff)]
+    counterpart of `CareAccess.records`, with the same rule: the record's program is the
+    period's and its time is in [starts_at, ends_at)."""
+    clauses = []
+    if readable_periods(staff):
+        period = readable_periods_table(staff)
+        clauses.append(sa.exists().where(
+            period.c.participant_id == participant_column,
+            period.c.program_id == program_column,
+            time_column >= period.c.starts_at,
+            sa.or_(period.c.ends_at.is_(None), time_column < period.c.ends_at)))
     if staff.role == Role.ADMIN:
         from app.care.break_glass import granted_participant_ids
 

@@ -290,3 +290,37 @@ def test_a_return_to_the_same_program_shows_only_the_new_stay(app, moved_factory
     status, html = _page(w.riverside_client, w.person)
     assert status == 200 and "back-again-note" in html and "6 / 27" in html
     assert "17 / 27" not in html  # the first stay ended past the handover
+
+
+def test_many_participants_at_once_follows_the_same_rule_at_every_edge(app, moved_factory, db,
+                                                                        make_participant):
+    """The bulk filter (caseload flags, review queue, exports) reads exactly the records the
+    one-participant rule reads: each period's program only, from its first instant, up to
+    (not including) its end, and only for the participant the period belongs to."""
+    from app.care.scope import care_access, records_for_staff
+
+    w = moved_factory(moved_days_ago=5)
+    # Enrolled in Riverside a week ago: nothing of theirs from before that is Riverside's.
+    newcomer = make_participant(w.riverside, w.riverside_clinician)
+    micro = timedelta(microseconds=1)
+    with app.test_request_context():
+        edges = {at for staff in (w.riverside_clinician, w.summit_clinician)
+                 for p in care_access(staff, w.person.id).periods
+                 for instant in (p.starts_at, p.ends_at) if instant is not None
+                 for at in (instant - micro, instant, instant + micro)}
+    edges |= {NOW - timedelta(days=2), NOW - timedelta(days=20)}
+    for at in sorted(edges):
+        for person in (w.person, newcomer):
+            for program in (w.riverside, w.summit, None):
+                _checkin(db, person, program, at, f"edge {at.isoformat()}")
+    rows = db.session.execute(sa.select(Checkin.id, Checkin.participant_id, Checkin.program_id,
+                                         Checkin.occurred_at)).all()
+    with app.test_request_context():
+        for staff in (w.riverside_clinician, w.summit_clinician):
+            expected = {checkin_id for checkin_id, pid, program_id, at in rows
+                        if care_access(staff, pid).holds(program_id, at)}
+            found = set(db.session.scalars(sa.select(Checkin.id).where(records_for_staff(
+                staff, Checkin.participant_id, Checkin.program_id, Checkin.occurred_at))))
+            assert found == expected, staff.display_name
+            assert expected  # each has something to read, and something not to
+            assert len(expected) < len(rows)
