@@ -361,6 +361,41 @@ def records_for_staff(staff: User, participant_column, program_column,
     return sa.or_(*clauses) if clauses else sa.false()
 
 
+def latest_readable(staff: User, participant_ids: list[int], model, time_column,
+                    *conditions) -> sa.Select:
+    """SQL rows (participant id, time) giving the newest record of `model` (a table with
+    participant_id and program_id columns) that each of these participants has and the staff
+    member may read, under the rule of `records_for_staff`; `conditions` narrow the records.
+
+    One row per readable period (the newest record in it) and, for an admin, one per
+    break-glass participant: several rows per person can come back, the newest is theirs.
+    Each row is a newest-first index lookup bounded by its period, so the cost follows the
+    number of people, not the length of their history."""
+    branches = []
+    if readable_periods(staff):
+        period = readable_periods_table(staff)
+        newest = (
+            sa.select(time_column)
+            .where(model.participant_id == period.c.participant_id,
+                   model.program_id == period.c.program_id,
+                   time_column >= period.c.starts_at,
+                   sa.or_(period.c.ends_at.is_(None), time_column < period.c.ends_at),
+                   *conditions)
+            .order_by(time_column.desc()).limit(1).correlate(period).scalar_subquery())
+        branches.append(sa.select(period.c.participant_id, newest.label("latest"))
+                        .where(period.c.participant_id.in_(participant_ids)))
+    if staff.role == Role.ADMIN:
+        from app.care.break_glass import granted_participant_ids
+
+        newest = (sa.select(time_column).where(model.participant_id == User.id, *conditions)
+                  .order_by(time_column.desc()).limit(1).correlate(User).scalar_subquery())
+        branches.append(sa.select(User.id, newest.label("latest")).where(
+            User.id.in_(participant_ids), User.id.in_(granted_participant_ids(staff))))
+    if not branches:
+        return sa.select(User.id, sa.null().label("latest")).where(sa.false())
+    return branches[0] if len(branches) == 1 else sa.union_all(*branches)
+
+
 def get_participant_or_audited_404(staff: User, participant_id: int, *,
                                    for_writing: bool = False) -> User:
     """`get_participant_for_staff`, recording the attempt in the audit trail when it is a 404

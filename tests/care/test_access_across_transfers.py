@@ -296,8 +296,9 @@ def test_many_participants_at_once_follows_the_same_rule_at_every_edge(app, move
                                                                         make_participant):
     """The bulk filter (caseload flags, review queue, exports) reads exactly the records the
     one-participant rule reads: each period's program only, from its first instant, up to
-    (not including) its end, and only for the participant the period belongs to."""
-    from app.care.scope import care_access, records_for_staff
+    (not including) its end, and only for the participant the period belongs to; the newest
+    readable record per person (the caseload's last check-in) follows the same rule."""
+    from app.care.scope import care_access, latest_readable, records_for_staff
 
     w = moved_factory(moved_days_ago=5)
     # Enrolled in Riverside a week ago: nothing of theirs from before that is Riverside's.
@@ -308,11 +309,15 @@ def test_many_participants_at_once_follows_the_same_rule_at_every_edge(app, move
                  for p in care_access(staff, w.person.id).periods
                  for instant in (p.starts_at, p.ends_at) if instant is not None
                  for at in (instant - micro, instant, instant + micro)}
+        riverside_end = care_access(w.riverside_clinician, w.person.id).periods[0].ends_at
     edges |= {NOW - timedelta(days=2), NOW - timedelta(days=20)}
     for at in sorted(edges):
         for person in (w.person, newcomer):
             for program in (w.riverside, w.summit, None):
+                if program is w.riverside and at == riverside_end - micro:
+                    continue  # so the newest record in Riverside's period is another program's
                 _checkin(db, person, program, at, f"edge {at.isoformat()}")
+    _checkin(db, w.person, None, NOW - timedelta(hours=1), "newest, of no program")
     rows = db.session.execute(sa.select(Checkin.id, Checkin.participant_id, Checkin.program_id,
                                          Checkin.occurred_at)).all()
     with app.test_request_context():
@@ -324,3 +329,13 @@ def test_many_participants_at_once_follows_the_same_rule_at_every_edge(app, move
             assert found == expected, staff.display_name
             assert expected  # each has something to read, and something not to
             assert len(expected) < len(rows)
+            newest: dict[int, datetime] = {}
+            for checkin_id, pid, _program_id, at in rows:
+                if checkin_id in expected:
+                    newest[pid] = max(newest.get(pid, at), at)
+            latest: dict[int, datetime] = {}
+            for pid, at in db.session.execute(latest_readable(
+                    staff, [w.person.id, newcomer.id], Checkin, Checkin.occurred_at)):
+                if at is not None:
+                    latest[pid] = max(latest.get(pid, at), at)
+            assert latest == newest, staff.display_name
