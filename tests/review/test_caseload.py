@@ -140,6 +140,10 @@ def test_the_caseload_costs_the_same_number_of_queries_for_5_or_200_participants
     assert large.get_data(as_text=True).count('class="caseload__name"') == 201
     assert many["n"] == few["n"], (few["n"], many["n"])
     assert few["n"] < 40
+    # Nor does a statement grow a condition per person (only IN lists get longer).
+    conditions = [" OR ", " AND "]
+    assert [sum(s.count(c) for s in few["sql"]) for c in conditions] == [
+        sum(s.count(c) for s in many["sql"]) for c in conditions]
 
 
 def test_the_check_in_index_the_caseload_needs_exists(db):
