@@ -339,3 +339,27 @@ def test_many_participants_at_once_follows_the_same_rule_at_every_edge(app, move
                 if at is not None:
                     latest[pid] = max(latest.get(pid, at), at)
             assert latest == newest, staff.display_name
+
+
+def test_break_glass_reads_everything_of_that_one_person_in_bulk_too(app, moved_factory, db,
+                                                                     make_user,
+                                                                     make_participant):
+    from app.care import break_glass
+    from app.care.scope import latest_readable, records_for_staff
+    from app.models import Role
+
+    w = moved_factory(moved_days_ago=5)
+    admin = make_user(Role.ADMIN, display_name="Ada Admin")
+    bystander = make_participant(w.summit, w.summit_clinician)
+    unfiled = _checkin(db, w.person, None, NOW - timedelta(minutes=30), "of no program")
+    _checkin(db, bystander, w.summit, NOW - timedelta(minutes=10), "someone else")
+    with app.test_request_context():
+        break_glass.grant(admin, w.person, "Crisis line asked about this person.", 1)
+        db.session.commit()
+        seen = set(db.session.scalars(sa.select(Checkin.note).where(records_for_staff(
+            admin, Checkin.participant_id, Checkin.program_id, Checkin.occurred_at))))
+        latest = dict(db.session.execute(latest_readable(
+            admin, [w.person.id, bystander.id], Checkin, Checkin.occurred_at)).tuples().all())
+    assert seen == {"riverside-note", "summit-note", "of no program"}
+    assert list(latest) == [w.person.id]
+    assert latest[w.person.id].replace(tzinfo=UTC) == unfiled.occurred_at.replace(tzinfo=UTC)
