@@ -14,12 +14,14 @@ The rule across transfers (every capability gets it by calling these functions):
   (`app.care.break_glass`: time-limited, audited), which shows everything about one person.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, current_app, g, has_request_context
+from sqlalchemy.dialects import postgresql
 
 from app.database import utcnow
 from app.extensions import db
@@ -288,22 +290,110 @@ def readable_periods(staff: User) -> list[tuple[int, Period]]:
     return cache[key]
 
 
+#: How a period's instants are written into the readable-periods parameter: naive UTC in the
+#: text form SQLite stores UTCDateTime columns in (text comparison there matches time order),
+#: which PostgreSQL also reads as a timestamp.
+_INSTANT_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def _instant_text(instant: datetime | None) -> str | None:
+    if instant is None:
+        return None
+    return instant.astimezone(UTC).replace(tzinfo=None).strftime(_INSTANT_FORMAT)
+
+
+def _periods_parameter(staff: User) -> str:
+    """The staff member's readable periods as one JSON text (cached for the request)."""
+    key = ("readable_periods_json", staff.id)
+    cache = g.setdefault("care_access", {}) if has_request_context() else {}
+    if key not in cache:
+        cache[key] = json.dumps([
+            {"participant_id": participant_id, "program_id": p.program_id,
+             "starts_at": _instant_text(p.starts_at), "ends_at": _instant_text(p.ends_at)}
+            for participant_id, p in readable_periods(staff)])
+    return cache[key]
+
+
+def readable_periods_table(staff: User) -> sa.Subquery:
+    """The staff member's readable periods as a table (participant_id, program_id, starts_at,
+    ends_at; ends_at NULL while active), for joins in SQL.
+
+    The periods travel as a single JSON parameter rather than one clause or VALUES row each, so
+    the statement's text (and SQLAlchemy's compiled-statement cache) does not depend on the
+    caseload's size, and building it costs the same for 5 people as for 200.
+    """
+    parameter = sa.bindparam("readable_periods", _periods_parameter(staff), type_=sa.Text,
+                             unique=True)
+    if db.engine.dialect.name == "postgresql":
+        rows = sa.func.json_to_recordset(sa.cast(parameter, postgresql.JSON)).table_valued(
+            sa.column("participant_id", sa.Integer), sa.column("program_id", sa.Integer),
+            sa.column("starts_at", sa.DateTime), sa.column("ends_at", sa.DateTime),
+        ).render_derived(name="readable_period", with_types=True)
+        return sa.select(rows).subquery("readable_periods")
+    rows = sa.func.json_each(parameter).table_valued("value").alias("readable_period")
+    return sa.select(*[
+        sa.func.json_extract(rows.c.value, f"$.{name}").label(name)
+        for name in ("participant_id", "program_id", "starts_at", "ends_at")
+    ]).subquery("readable_periods")
+
+
 def records_for_staff(staff: User, participant_column, program_column,
                       time_column) -> sa.ColumnElement[bool]:
     """SQL for queries over many participants at once (the caseload's flags, the review queue,
     a program's export): a record, named by its participant, program and time columns, that
     belongs to an enrolment the staff member may read (plus an admin's break-glass). The bulk
-    counterpart of `CareAccess.records`, with the same rule."""
-    clauses = [
-        sa.and_(participant_column == participant_id, program_column == p.program_id,
-                time_column >= p.starts_at,
-                *([time_column < p.ends_at] if p.ends_at is not None else []))
-        for participant_id, p in readable_periods(staff)]
+    counterpart of `CareAccess.records`, with the same rule: the record's program is the
+    period's and its time is in [starts_at, ends_at)."""
+    clauses = []
+    if readable_periods(staff):
+        period = readable_periods_table(staff)
+        # The program test is implied by the periods; stated alone it lets the database narrow
+        # by program first (a program's sessions, say) instead of reading every program's.
+        clauses.append(sa.and_(program_column.in_(staff_program_ids(staff)), sa.exists().where(
+            period.c.participant_id == participant_column,
+            period.c.program_id == program_column,
+            time_column >= period.c.starts_at,
+            sa.or_(period.c.ends_at.is_(None), time_column < period.c.ends_at))))
     if staff.role == Role.ADMIN:
         from app.care.break_glass import granted_participant_ids
 
         clauses.append(participant_column.in_(granted_participant_ids(staff)))
     return sa.or_(*clauses) if clauses else sa.false()
+
+
+def latest_readable(staff: User, participant_ids: list[int], model, time_column,
+                    *conditions) -> sa.Select:
+    """SQL rows (participant id, time) giving the newest record of `model` (a table with
+    participant_id and program_id columns) that each of these participants has and the staff
+    member may read, under the rule of `records_for_staff`; `conditions` narrow the records.
+
+    One row per readable period (the newest record in it) and, for an admin, one per
+    break-glass participant: several rows per person can come back, the newest is theirs.
+    Each row is a newest-first index lookup bounded by its period, so the cost follows the
+    number of people, not the length of their history."""
+    branches = []
+    if readable_periods(staff):
+        period = readable_periods_table(staff)
+        newest = (
+            sa.select(time_column)
+            .where(model.participant_id == period.c.participant_id,
+                   model.program_id == period.c.program_id,
+                   time_column >= period.c.starts_at,
+                   sa.or_(period.c.ends_at.is_(None), time_column < period.c.ends_at),
+                   *conditions)
+            .order_by(time_column.desc()).limit(1).correlate(period).scalar_subquery())
+        branches.append(sa.select(period.c.participant_id, newest.label("latest"))
+                        .where(period.c.participant_id.in_(participant_ids)))
+    if staff.role == Role.ADMIN:
+        from app.care.break_glass import granted_participant_ids
+
+        newest = (sa.select(time_column).where(model.participant_id == User.id, *conditions)
+                  .order_by(time_column.desc()).limit(1).correlate(User).scalar_subquery())
+        branches.append(sa.select(User.id, newest.label("latest")).where(
+            User.id.in_(participant_ids), User.id.in_(granted_participant_ids(staff))))
+    if not branches:
+        return sa.select(User.id, sa.null().label("latest")).where(sa.false())
+    return branches[0] if len(branches) == 1 else sa.union_all(*branches)
 
 
 def get_participant_or_audited_404(staff: User, participant_id: int, *,

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext, ngettext
 
-from app.care.scope import records_for_staff
+from app.care.scope import latest_readable, records_for_staff
 from app.database import utcnow
 from app.extensions import db
 from app.models import (
@@ -254,12 +254,16 @@ def craving_or_use(ctx: FlagContext) -> dict[int, str]:
 def last_checkins(ctx: FlagContext) -> dict[int, datetime]:
     """Each participant's latest check-in time (one query, shared through the context)."""
     if "last_checkin" not in ctx.cache:
-        rows = db.session.execute(
-            sa.select(Checkin.participant_id, sa.func.max(Checkin.occurred_at))
-            .where(Checkin.deleted_at.is_(None),
-                   ctx.records(Checkin.participant_id, Checkin.program_id, Checkin.occurred_at))
-            .group_by(Checkin.participant_id)).all()
-        ctx.cache["last_checkin"] = {pid: _aware(at) for pid, at in rows if at is not None}
+        # The newest readable check-in of each participant on its own (newest first, one
+        # row, through the check-in index), where max() ... GROUP BY would aggregate
+        # everyone's whole history.
+        found: dict[int, datetime] = {}
+        for pid, at in db.session.execute(latest_readable(
+                ctx.staff, ctx.participant_ids, Checkin, Checkin.occurred_at,
+                Checkin.deleted_at.is_(None))):
+            if at is not None and (pid not in found or _aware(at) > found[pid]):
+                found[pid] = _aware(at)
+        ctx.cache["last_checkin"] = found
     return ctx.cache["last_checkin"]
 
 

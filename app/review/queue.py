@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
@@ -82,21 +83,29 @@ def unreviewed(staff: User, now: datetime | None = None) -> sa.Select:
     )
 
 
+def _counts(staff: User, now: datetime | None = None) -> dict[int, int]:
+    """Unreviewed check-ins per participant of the whole caseload (one query, kept for the
+    request: the navigation's badge and the caseload's column share it)."""
+    key = ("unreviewed_counts", staff.id)
+    cache = g.setdefault("review_queue", {}) if has_request_context() else {}
+    if key not in cache:
+        query = unreviewed(staff, now) \
+            .with_only_columns(Checkin.participant_id, sa.func.count(Checkin.id)) \
+            .group_by(Checkin.participant_id)
+        cache[key] = dict(db.session.execute(query).tuples().all())
+    return cache[key]
+
+
 def count(staff: User, now: datetime | None = None) -> int:
     """How many check-ins wait for review."""
-    query = unreviewed(staff, now).with_only_columns(sa.func.count(Checkin.id))
-    return db.session.scalar(query) or 0
+    return sum(_counts(staff, now).values())
 
 
 def counts_by_participant(staff: User, participant_ids: list[int],
                           now: datetime | None = None) -> dict[int, int]:
-    """Unreviewed check-ins per participant (one query)."""
-    if not participant_ids:
-        return {}
-    query = unreviewed(staff, now).where(Checkin.participant_id.in_(participant_ids)) \
-        .with_only_columns(Checkin.participant_id, sa.func.count(Checkin.id)) \
-        .group_by(Checkin.participant_id)
-    return dict(db.session.execute(query).tuples().all())
+    """Unreviewed check-ins per participant (those with any)."""
+    counts = _counts(staff, now)
+    return {pid: counts[pid] for pid in participant_ids if pid in counts}
 
 
 def _zone(checkin: Checkin, zones: dict[int, str]) -> str:
@@ -180,6 +189,8 @@ def mark_reviewed(staff: User, checkin_ids: list[int], now: datetime | None = No
             records_for_staff(staff, Checkin.participant_id, Checkin.program_id,
                               Checkin.occurred_at))))
     if visible:
+        if has_request_context():
+            g.pop("review_queue", None)  # the counts change
         insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
         db.session.execute(
             insert(CheckinReview).values([

@@ -34,6 +34,8 @@ def caseload():
     page = render(
         "review/caseload.html", "review/_caseload_table.html",
         result=result, filters=filters, programs=programs, levels=list(LevelOfCare),
+        participant_url=caseload_service.id_url("review.participant", "participant_id"),
+        queue_url=caseload_service.id_url("review.queue", "participant"),
         flags=review_flags.ordered(), now=now,
         alert_cards=safety.open_groups_for_staff(current_user),
         handover=handover, handover_days=scope.handover_days(),

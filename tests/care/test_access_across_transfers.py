@@ -290,3 +290,76 @@ def test_a_return_to_the_same_program_shows_only_the_new_stay(app, moved_factory
     status, html = _page(w.riverside_client, w.person)
     assert status == 200 and "back-again-note" in html and "6 / 27" in html
     assert "17 / 27" not in html  # the first stay ended past the handover
+
+
+def test_many_participants_at_once_follows_the_same_rule_at_every_edge(app, moved_factory, db,
+                                                                        make_participant):
+    """The bulk filter (caseload flags, review queue, exports) reads exactly the records the
+    one-participant rule reads: each period's program only, from its first instant, up to
+    (not including) its end, and only for the participant the period belongs to; the newest
+    readable record per person (the caseload's last check-in) follows the same rule."""
+    from app.care.scope import care_access, latest_readable, records_for_staff
+
+    w = moved_factory(moved_days_ago=5)
+    # Enrolled in Riverside a week ago: nothing of theirs from before that is Riverside's.
+    newcomer = make_participant(w.riverside, w.riverside_clinician)
+    micro = timedelta(microseconds=1)
+    with app.test_request_context():
+        edges = {at for staff in (w.riverside_clinician, w.summit_clinician)
+                 for p in care_access(staff, w.person.id).periods
+                 for instant in (p.starts_at, p.ends_at) if instant is not None
+                 for at in (instant - micro, instant, instant + micro)}
+        riverside_end = care_access(w.riverside_clinician, w.person.id).periods[0].ends_at
+    edges |= {NOW - timedelta(days=2), NOW - timedelta(days=20)}
+    for at in sorted(edges):
+        for person in (w.person, newcomer):
+            for program in (w.riverside, w.summit, None):
+                if program is w.riverside and at == riverside_end - micro:
+                    continue  # so the newest record in Riverside's period is another program's
+                _checkin(db, person, program, at, f"edge {at.isoformat()}")
+    _checkin(db, w.person, None, NOW - timedelta(hours=1), "newest, of no program")
+    rows = db.session.execute(sa.select(Checkin.id, Checkin.participant_id, Checkin.program_id,
+                                         Checkin.occurred_at)).all()
+    with app.test_request_context():
+        for staff in (w.riverside_clinician, w.summit_clinician):
+            expected = {checkin_id for checkin_id, pid, program_id, at in rows
+                        if care_access(staff, pid).holds(program_id, at)}
+            found = set(db.session.scalars(sa.select(Checkin.id).where(records_for_staff(
+                staff, Checkin.participant_id, Checkin.program_id, Checkin.occurred_at))))
+            assert found == expected, staff.display_name
+            assert expected  # each has something to read, and something not to
+            assert len(expected) < len(rows)
+            newest: dict[int, datetime] = {}
+            for checkin_id, pid, _program_id, at in rows:
+                if checkin_id in expected:
+                    newest[pid] = max(newest.get(pid, at), at)
+            latest: dict[int, datetime] = {}
+            for pid, at in db.session.execute(latest_readable(
+                    staff, [w.person.id, newcomer.id], Checkin, Checkin.occurred_at)):
+                if at is not None:
+                    latest[pid] = max(latest.get(pid, at), at)
+            assert latest == newest, staff.display_name
+
+
+def test_break_glass_reads_everything_of_that_one_person_in_bulk_too(app, moved_factory, db,
+                                                                     make_user,
+                                                                     make_participant):
+    from app.care import break_glass
+    from app.care.scope import latest_readable, records_for_staff
+    from app.models import Role
+
+    w = moved_factory(moved_days_ago=5)
+    admin = make_user(Role.ADMIN, display_name="Ada Admin")
+    bystander = make_participant(w.summit, w.summit_clinician)
+    unfiled = _checkin(db, w.person, None, NOW - timedelta(minutes=30), "of no program")
+    _checkin(db, bystander, w.summit, NOW - timedelta(minutes=10), "someone else")
+    with app.test_request_context():
+        break_glass.grant(admin, w.person, "Crisis line asked about this person.", 1)
+        db.session.commit()
+        seen = set(db.session.scalars(sa.select(Checkin.note).where(records_for_staff(
+            admin, Checkin.participant_id, Checkin.program_id, Checkin.occurred_at))))
+        latest = dict(db.session.execute(latest_readable(
+            admin, [w.person.id, bystander.id], Checkin, Checkin.occurred_at)).tuples().all())
+    assert seen == {"riverside-note", "summit-note", "of no program"}
+    assert list(latest) == [w.person.id]
+    assert latest[w.person.id].replace(tzinfo=UTC) == unfiled.occurred_at.replace(tzinfo=UTC)

@@ -127,14 +127,15 @@ def make_attendance(db):
 
 @pytest.fixture
 def count_queries(db):
-    """Context manager counting SQL statements sent while it is open."""
+    """Context manager counting SQL statements sent while it is open (their text in "sql")."""
 
     @contextmanager
     def counting():
-        counter = {"n": 0}
+        counter = {"n": 0, "sql": []}
 
-        def count(*_args):
+        def count(_conn, _cursor, statement, *_args):
             counter["n"] += 1
+            counter["sql"].append(statement)
 
         event.listen(db.engine, "before_cursor_execute", count)
         try:

@@ -140,6 +140,10 @@ def test_the_caseload_costs_the_same_number_of_queries_for_5_or_200_participants
     assert large.get_data(as_text=True).count('class="caseload__name"') == 201
     assert many["n"] == few["n"], (few["n"], many["n"])
     assert few["n"] < 40
+    # Nor does a statement grow a condition per person (only IN lists get longer).
+    conditions = [" OR ", " AND "]
+    assert [sum(s.count(c) for s in few["sql"]) for c in conditions] == [
+        sum(s.count(c) for s in many["sql"]) for c in conditions]
 
 
 def test_the_check_in_index_the_caseload_needs_exists(db):
@@ -151,3 +155,27 @@ def test_the_check_in_index_the_caseload_needs_exists(db):
         i["name"] for i in sa.inspect(db.engine).get_indexes("safety_alerts")}
     assert "ix_audit_events_subject_at" in {
         i["name"] for i in sa.inspect(db.engine).get_indexes("audit_events")}
+
+
+def test_the_review_badge_and_the_to_review_column_share_one_count(
+        app, world, make_participant, make_checkin, login_as, db):
+    other = make_participant(world.iop, world.clinician_a, display_name="Other")
+    for days_ago in (0.1, 1, 2):
+        make_checkin(world.participant_a, days_ago=days_ago, mood=3)
+    make_checkin(other, days_ago=0.5, mood=3)
+    client = app.test_client()
+    login_as(world.clinician_a, on=client)
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        response = client.get("/clinician/")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+    html, text = response.get_data(as_text=True), text_of(response)
+    assert re.search(r'class="badge unreviewed-count">4<', html)
+    assert "3 check-ins" in text and "1 check-in" in text
+    assert len([s for s in statements if "checkin_reviews" in s]) == 1
