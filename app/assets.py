@@ -9,9 +9,12 @@
   manifest and the service worker's precache list all follow without knowing about it).
   Development and the tests serve static/ itself under its own names, so an edited file shows
   at once. A test or a benchmark turns the build on with the `STATIC_BUILD` setting.
+- Before hashing, the build points each script's ES module imports (`from "./safety.js"`) at
+  the hashed name of the module it imports, dependencies first, so a hashed script only ever
+  loads hashed modules and a changed module changes the name of every script that imports it.
 - whitenoise serves /static/: the brotli or gzip file where the browser accepts it, hashed
   names with `Cache-Control: immutable` for a year, other names with `no-cache` (the service
-  worker's importScripts and ES module imports ask for plain names, and must see a change).
+  worker's importScripts ask for plain names, and must see a change).
 - flask-compress compresses HTML and JSON responses (brotli or gzip, as the browser accepts).
   HTML pages hold the CSRF token; the session cookie is SameSite=Lax, so another site cannot
   make the browser fetch a signed-in page with attacker-chosen text in it many times over,
@@ -19,6 +22,7 @@
 """
 
 import contextlib
+import hashlib
 import io
 import json
 import re
@@ -38,6 +42,9 @@ BUILD = ROOT / "build" / "static"
 MANIFEST = "cache_manifest.json"
 #: flask-static-digest's names: `name-<32 hex digits>.ext`.
 HASHED = re.compile(r"-[0-9a-f]{32}\.[^/]+$")
+#: A static ES module import of a sibling script: `from "./x.js"`, `import "./x.js"`,
+#: `import("./x.js")`. Only our own scripts are read, and they import siblings only.
+MODULE_IMPORT = re.compile(r"""(\bfrom\s*|\bimport\s*\(?\s*)(["'])\./([\w.-]+\.js)\2""")
 #: What is worth compressing per response (static files are compressed once, at build).
 COMPRESSED_TYPES = ["text/html", "application/json", "application/manifest+json"]
 
@@ -52,6 +59,7 @@ def build(source: Path = SOURCE, target: Path = BUILD) -> dict[str, str]:
     staging = target.with_name(target.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(source, staging)
+    hash_module_imports(staging / "js")
     folder = f"{staging}/"  # the compiler globs `folder + "**/**"`
     with contextlib.redirect_stdout(io.StringIO()):  # it prints where the files went
         digester.compile(folder, folder, [], True, True)
@@ -62,6 +70,38 @@ def build(source: Path = SOURCE, target: Path = BUILD) -> dict[str, str]:
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     return json.loads((target / MANIFEST).read_text())
+
+
+def hash_module_imports(folder: Path) -> None:
+    """Rewrite each script's sibling imports in `folder` to the hashed names the build will
+    give them: `./safety.js` becomes `./safety-<md5>.js`, the MD5 of safety.js as it will be
+    written (its own imports rewritten first), which is the digest flask-static-digest names
+    it by."""
+    scripts = {path.name: path for path in folder.glob("*.js")}
+    digests: dict[str, str] = {}
+
+    def digest(name: str, importers: tuple[str, ...] = ()) -> str:
+        if name in importers:
+            raise click.ClickException(f"static/js: import cycle {' -> '.join(importers)}")
+        if name not in digests:
+            path = scripts[name]
+            text = path.read_text(encoding="utf-8")
+
+            def hashed(match: re.Match) -> str:
+                lead, quote, imported = match.groups()
+                if imported not in scripts:
+                    return match.group(0)
+                stem = imported[:-len(".js")]
+                return f"{lead}{quote}./{stem}-{digest(imported, (*importers, name))}.js{quote}"
+
+            rewritten = MODULE_IMPORT.sub(hashed, text)
+            if rewritten != text:
+                path.write_text(rewritten, encoding="utf-8")
+            digests[name] = hashlib.md5(path.read_bytes()).hexdigest()  # noqa: S324 - a name
+        return digests[name]
+
+    for name in sorted(scripts):
+        digest(name)
 
 
 def manifest() -> dict[str, str]:

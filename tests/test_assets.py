@@ -3,7 +3,9 @@ gzip files chosen by Accept-Encoding, compressed HTML, each layout's scripts, an
 visit to Today within its byte budget."""
 
 import gzip
+import hashlib
 import re
+import shutil
 from html.parser import HTMLParser
 
 import brotli
@@ -152,7 +154,7 @@ def test_the_first_visit_to_today_is_within_its_budget(built_app, world, login_a
                 base = url.rsplit("/", 1)[0]
                 queue += [f"{base}/{name}" for name in IMPORT.findall(decoded(response).decode())]
     assert any("htmx" in url for url in sent) and any(".css" in url for url in sent)
-    assert "/static/js/safety.js" in sent  # followed through checkins.js's import
+    assert f"/static/{build[1]['js/safety.js']}" in sent  # followed through checkins.js's import
     total = sum(sent.values())
     print(f"first visit to Today: {total} bytes in {len(sent)} requests")
     assert total <= FIRST_VISIT_BUDGET, sorted(sent.items(), key=lambda item: -item[1])
@@ -166,9 +168,42 @@ def test_the_service_worker_precaches_the_hashed_files(built_app, build):
         version = shell.version()
     assert f"/static/{names['vendor/htmx/htmx.min.js']}" in files
     assert f"/static/{names['css/base.css']}" in files
-    assert "/static/js/safety.js" in files  # imported by plain name
+    assert "/static/js/sw-offline.js" in files  # the worker's importScripts: a plain name
+    assert f"/static/{names['js/safety.js']}" in files  # what checkins.js imports
     worker = client.get("/sw.js").get_data(as_text=True)
     assert version in worker and f'"/static/{names["css/base.css"]}"' in worker
     for url in files:
         with client.get(url) as response:
             assert response.status_code == 200, url
+
+
+def test_scripts_import_hashed_modules_named_by_their_content(build):
+    """A hashed script loads only hashed modules, each named by the MD5 of what it holds, so a
+    browser keeping every hashed file for a year still gets a changed module."""
+    folder, names = build
+    importers = 0
+    for name, hashed in names.items():
+        if not (name.startswith("js/") and name.endswith(".js")):
+            continue
+        body = (folder / hashed).read_bytes()
+        assert hashlib.md5(body).hexdigest() in hashed, name  # noqa: S324
+        imported = IMPORT.findall(body.decode())
+        importers += bool(imported)
+        for module in imported:
+            assert assets.is_hashed(module), (name, module)
+            assert module in {other.split("/")[-1] for other in names.values()}, (name, module)
+    assert importers >= 3  # checkins.js, offline-queue.js, offline-panel.js
+
+
+def test_a_changed_module_renames_every_script_that_imports_it(tmp_path, build):
+    source = tmp_path / "static"
+    shutil.copytree(assets.SOURCE, source)
+    safety = source / "js" / "safety.js"
+    safety.write_text(safety.read_text() + "\n// changed\n")
+    rebuilt = assets.build(source, tmp_path / "build")
+    before = build[1]
+    assert rebuilt["js/safety.js"] != before["js/safety.js"]
+    assert rebuilt["js/checkins.js"] != before["js/checkins.js"]  # imports safety.js
+    assert rebuilt["js/offline-queue.js"] != before["js/offline-queue.js"]  # so does this
+    assert rebuilt["js/offline-kinds.js"] == before["js/offline-kinds.js"]  # does not
+    assert (source / "js" / "checkins.js").read_text().count('"./safety.js"') == 1  # source kept

@@ -32,9 +32,9 @@ def _static() -> Path:
 def shell_files() -> list[str]:
     """URLs of the static files the worker precaches, sorted.
 
-    Under a build (app/assets.py) pages load the content-hashed names, so those are kept; the
-    scripts are kept under their plain names too, because ES module imports (`./safety.js`)
-    and the worker's own importScripts ask for those."""
+    Under a build (app/assets.py) pages, and the ES module imports in scripts, load the
+    content-hashed names, so those are kept; the scripts are kept under their plain names too,
+    because the worker's own importScripts asks for those."""
     hashed = assets.manifest()
     if hashed:
         names = {name for name in hashed if any(fnmatch(name, p) for p in SHELL_PATTERNS)}
