@@ -1,5 +1,6 @@
 """`make run PORT=…`: the demo server listens where it is told, and says so."""
 
+import contextlib
 import os
 import pathlib
 import shutil
@@ -45,7 +46,8 @@ def test_make_run_serves_on_the_port_given(tmp_path):
         assert f"Sign in at http://127.0.0.1:{port} with any of:" in text
         assert '.venv/bin/python -c "import pyotp' in text  # runs from a fresh shell as printed
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # it may have stopped on its own
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:

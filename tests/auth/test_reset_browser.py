@@ -45,7 +45,7 @@ def test_forgot_password_by_email_on_a_phone(open_page, check_a11y, world, smtp,
     page.get_by_label("Type it again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Save the new password").click()
     page.wait_for_url("**/today")
-    expect(page.get_by_text("Your password is changed.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Your password is changed.")).to_be_visible()
 
 
 def test_a_clinician_shows_a_participant_a_reset_code(open_page, sign_in, check_a11y, world):

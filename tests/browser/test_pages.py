@@ -123,7 +123,7 @@ def test_sign_in_page_is_accessible_and_shows_errors(
     page.locator("[name=password]").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page.get_by_text("do not match")).to_be_visible()
+    expect(page.locator("#main").get_by_text("do not match")).to_be_visible()
     settle(page)
     expect(page.locator("[name=email]")).to_have_value(participant.email)
     expect(page.locator("[name=password]")).to_have_value("")

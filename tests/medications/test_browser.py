@@ -97,7 +97,7 @@ def test_taken_in_one_tap_on_a_phone_and_skip_with_a_reason(
     page.goto("/medications/new")
     page.get_by_label("Name", exact=True).fill("melatonin")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Add at least one time of day")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Add at least one time of day")).to_be_visible()
     expect(page.get_by_label("Name", exact=True)).to_have_value("melatonin")
     check_a11y(page)
 

@@ -94,7 +94,7 @@ def test_turn_on_then_a_push_shows_the_discreet_text_and_a_tap_opens_its_page(
     settle(page)
     check_a11y(page)
     page.get_by_role("button", name="Turn on reminders on this phone").click()
-    expect(page.get_by_text("Reminders are on for this device.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Reminders are on for this device.")).to_be_visible()
     settle(page)
     check_a11y(page)
     device = _wait_for(page, lambda: db.session.scalar(sa.select(PushSubscription)))

@@ -87,7 +87,7 @@ def test_the_review_queue_marks_check_ins_reviewed_in_place(
     page.get_by_role("button", name=re.compile("shown as reviewed")).click()
     page.wait_for_load_state("load")
     settle(page)
-    expect(page.get_by_text("Nothing to review")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Nothing to review")).to_be_visible()
     expect(page.locator("nav .unreviewed-count")).to_have_text("0")
 
 
@@ -108,7 +108,7 @@ def test_the_participant_record_is_accessible(device, world, caseload, open_page
     page.get_by_role("button", name="Send message").click()
     page.wait_for_url("**#notes")
     settle(page)
-    expect(page.get_by_text("Message sent.")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Message sent.")).to_be_visible()
     page.goto(f"/clinician/participants/{flagged.id}?range=all&view=table")
     settle(page)
     check_a11y(page)

@@ -203,7 +203,7 @@ def test_staff_pages_pass_axe(open_page, sign_in, check_a11y, participant, db):
     check_a11y(page)
     page.get_by_label("Name").fill("Paced breathing (Harbor)")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Saved as a new version")).to_be_visible()
+    expect(page.locator("#main").get_by_text("Saved as a new version")).to_be_visible()
     page.goto(f"/clinician/participants/{participant.id}")
     page.get_by_role("link", name="Assign homework").click()
     check_a11y(page)
