@@ -22,14 +22,11 @@ from app.care.scope import caseload_enrolments
 from app.database import utcnow
 from app.extensions import db
 from app.models import (
-    Attendance,
     AttendanceStatus,
     Checkin,
     Enrolment,
     LevelOfCare,
     Program,
-    SessionOccurrence,
-    SessionSeries,
     User,
 )
 from app.review import flags as review_flags
@@ -176,7 +173,8 @@ def context_for(staff: User, enrolments: list[Enrolment],
         since[e.participant_id] = max(start.astimezone(UTC), e.created_at)
     return FlagContext(staff=staff, participant_ids=[e.participant_id for e in enrolments],
                        now=now or utcnow(), enrolled_since=since,
-                       zones={e.participant_id: _zone(e) for e in enrolments})
+                       zones={e.participant_id: _zone(e) for e in enrolments},
+                       attendance_days=ATTENDANCE_DAYS)
 
 
 def _moods(ctx: FlagContext, zones: dict[int, str]) -> dict[int, sparkline.Sparkline]:
@@ -195,26 +193,23 @@ def _moods(ctx: FlagContext, zones: dict[int, str]) -> dict[int, sparkline.Spark
 
 
 def attendance_summaries(ctx: FlagContext) -> dict[int, Attendance4w]:
-    """Recorded attendance over the last ATTENDANCE_DAYS per participant (one query)."""
-    start = sa.func.coalesce(SessionOccurrence.moved_start_at,
-                             SessionOccurrence.original_start_at)
-    rows = db.session.execute(
-        sa.select(Attendance.participant_id, Attendance.status, sa.func.count())
-        .join(SessionOccurrence, Attendance.occurrence_id == SessionOccurrence.id)
-        .join(SessionSeries, SessionOccurrence.series_id == SessionSeries.id)
-        .where(Attendance.status.is_not(None), SessionOccurrence.cancelled_at.is_(None),
-               start >= ctx.now - timedelta(days=ATTENDANCE_DAYS), start <= ctx.now,
-               ctx.records(Attendance.participant_id, SessionSeries.program_id, start))
-        .group_by(Attendance.participant_id, Attendance.status)).all()
-    found: dict[int, Attendance4w] = defaultdict(Attendance4w)
-    for participant_id, status, n in rows:
-        summary = found[participant_id]
-        if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
-            summary.attended += n
-        elif status == AttendanceStatus.ABSENT:
-            summary.absent += n
-        else:
-            summary.excused += n
+    """Recorded attendance over the last ATTENDANCE_DAYS per participant (`context_for` asks
+    for it; read with the missed-sessions rule's query, one query for both)."""
+    if ctx.attendance_days != ATTENDANCE_DAYS:
+        raise ValueError("a caseload's context (context_for) counts ATTENDANCE_DAYS")
+    found: dict[int, Attendance4w] = {}
+    attended = {AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value}
+    for participant_id, marks in review_flags.attendance_marks(ctx).items():
+        if not marks.counts:
+            continue
+        summary = found[participant_id] = Attendance4w()
+        for status, n in marks.counts.items():
+            if status in attended:
+                summary.attended += n
+            elif status == AttendanceStatus.ABSENT.value:
+                summary.absent += n
+            else:
+                summary.excused += n
     return found
 
 
