@@ -145,9 +145,11 @@ def _zone(enrolment: Enrolment) -> str:
 
 
 def _enrolments(staff: User, filters: Filters) -> list[Enrolment]:
+    # Only what the rows show and the flags need: the participant's name and zone, the
+    # program's name and zone (the primary clinician is compared by id).
     query = caseload_enrolments(staff).join(User, User.id == Enrolment.participant_id).options(
-        joinedload(Enrolment.participant), joinedload(Enrolment.program),
-        joinedload(Enrolment.primary_clinician))
+        joinedload(Enrolment.participant).load_only(User.display_name, User.time_zone),
+        joinedload(Enrolment.program).load_only(Program.name, Program.time_zone))
     if filters.program_id:
         query = query.where(Enrolment.program_id == filters.program_id)
     if filters.level:
