@@ -133,7 +133,8 @@ def _midnight(day: date, zone: str) -> datetime:
     return datetime.combine(day, time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-def _period(enrolment: Enrolment, zone: str, moved_at: datetime | None) -> Period:
+def _period(enrolment: Enrolment | sa.Row, zone: str, moved_at: datetime | None) -> Period:
+    """The period of an enrolment (or a row of its columns of the same names)."""
     starts = min(_midnight(enrolment.start_date, zone), enrolment.created_at)
     if enrolment.status == EnrolmentStatus.ACTIVE:
         return Period(enrolment.id, enrolment.program_id, starts, None, None)
@@ -279,14 +280,19 @@ def readable_periods(staff: User) -> list[tuple[int, Period]]:
     key = ("readable_periods", staff.id)
     cache = g.setdefault("care_access", {}) if has_request_context() else {}
     if key not in cache:
+        # Only the columns a period is made of, as rows rather than Enrolment objects: a
+        # caseload of 200 reads several hundred enrolments.
         rows = db.session.execute(
-            sa.select(Enrolment, Program.time_zone, EnrolmentTransition.recorded_at)
+            sa.select(Enrolment.id, Enrolment.participant_id, Enrolment.program_id,
+                      Enrolment.start_date, Enrolment.end_date, Enrolment.status,
+                      Enrolment.created_at, Program.time_zone, EnrolmentTransition.recorded_at)
             .join(Program, Program.id == Enrolment.program_id)
             .outerjoin(EnrolmentTransition,
                        EnrolmentTransition.from_enrolment_id == Enrolment.id)
             .where(Enrolment.program_id.in_(staff_program_ids(staff)), readable_enrolment())
             .order_by(Enrolment.participant_id, Enrolment.start_date, Enrolment.id)).all()
-        cache[key] = [(e.participant_id, _period(e, zone, moved)) for e, zone, moved in rows]
+        cache[key] = [(row.participant_id, _period(row, row.time_zone, row.recorded_at))
+                      for row in rows]
     return cache[key]
 
 

@@ -73,6 +73,10 @@ class FlagContext:
     zones: dict[int, str] = field(default_factory=dict)
     #: Results other rules or columns may share (filled by rules, e.g. last check-in times).
     cache: dict = field(default_factory=dict)
+    #: Also count each participant's recorded sessions of this many past days by status (the
+    #: caseload's attendance column), in the missed-sessions rule's query: both read the same
+    #: rows. 0: not asked for.
+    attendance_days: int = 0
 
     def records(self, participant_column, program_column, time_column):
         """SQL: records of these participants that the staff member may read."""
@@ -285,30 +289,65 @@ def no_checkin(ctx: FlagContext) -> dict[int, str]:
     return found
 
 
-def missed_sessions(ctx: FlagContext) -> dict[int, str]:
-    """The last MISSED_RUN recorded sessions all marked absent."""
+@dataclass
+class AttendanceMarks:
+    """One participant's recorded attendance, as the missed-sessions rule and the caseload's
+    attendance column read it."""
+
+    #: Among their last MISSED_RUN recorded sessions of the last MISSED_LOOKBACK_DAYS days,
+    #: how many are marked with each status.
+    latest: dict[str, int] = field(default_factory=dict)
+    #: Their recorded sessions of the last `FlagContext.attendance_days` days, per status.
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def attendance_marks(ctx: FlagContext) -> dict[int, AttendanceMarks]:
+    """Each participant's AttendanceMarks (statuses as their values), from one query shared
+    through the context."""
+    if "attendance" in ctx.cache:
+        return ctx.cache["attendance"]
     start = sa.func.coalesce(SessionOccurrence.moved_start_at,
                              SessionOccurrence.original_start_at)
+    days = max(MISSED_LOOKBACK_DAYS, ctx.attendance_days)
     ranked = sa.select(
-        Attendance.participant_id, Attendance.status,
+        Attendance.participant_id, Attendance.status, start.label("start"),
         sa.func.row_number().over(partition_by=Attendance.participant_id,
                                   order_by=(start.desc(), Attendance.id.desc())).label("rn"),
     ).join(SessionOccurrence, Attendance.occurrence_id == SessionOccurrence.id).join(
         SessionSeries, SessionOccurrence.series_id == SessionSeries.id).where(
         Attendance.status.is_not(None), SessionOccurrence.cancelled_at.is_(None),
-        start >= ctx.now - timedelta(days=MISSED_LOOKBACK_DAYS), start <= ctx.now,
+        start >= ctx.now - timedelta(days=days), start <= ctx.now,
         ctx.records(Attendance.participant_id, SessionSeries.program_id, start),
     ).subquery()
-    marks: dict[int, list] = defaultdict(list)
-    for participant_id, status in db.session.execute(
-            sa.select(ranked.c.participant_id, ranked.c.status)
-            .where(ranked.c.rn <= MISSED_RUN)):
-        marks[participant_id].append(status)
-    absent = {AttendanceStatus.ABSENT, AttendanceStatus.ABSENT.value}
+    # Numbered over the wider of the two windows, newest first: the last MISSED_RUN sessions
+    # of the rule's own window are those numbered up to MISSED_RUN that fall inside it.
+    latest = sa.and_(ranked.c.rn <= MISSED_RUN,
+                     ranked.c.start >= ctx.now - timedelta(days=MISSED_LOOKBACK_DAYS))
+    counted = ranked.c.start >= ctx.now - timedelta(days=ctx.attendance_days)
+    statuses = list(AttendanceStatus)
+    # One row per participant (in the window's own order, so no second sort): per status,
+    # how many of the latest and how many counted.
+    sums = [sa.func.sum(sa.case((sa.and_(window, ranked.c.status == status), 1), else_=0))
+            for window in (latest, counted) for status in statuses]
+    found: dict[int, AttendanceMarks] = {}
+    for participant_id, *numbers in db.session.execute(
+            sa.select(ranked.c.participant_id, *sums).group_by(ranked.c.participant_id)):
+        marks = found[participant_id] = AttendanceMarks()
+        for index, status in enumerate(statuses):
+            if numbers[index]:
+                marks.latest[status.value] = numbers[index]
+            if numbers[len(statuses) + index] and ctx.attendance_days:
+                marks.counts[status.value] = numbers[len(statuses) + index]
+    ctx.cache["attendance"] = dict(found)
+    return ctx.cache["attendance"]
+
+
+def missed_sessions(ctx: FlagContext) -> dict[int, str]:
+    """The last MISSED_RUN recorded sessions all marked absent."""
     return {participant_id: ngettext("Absent from the last %(num)s session",
                                      "Absent from the last %(num)s sessions", MISSED_RUN)
-            for participant_id, statuses in marks.items()
-            if len(statuses) == MISSED_RUN and all(s in absent for s in statuses)}
+            for participant_id, marks in attendance_marks(ctx).items()
+            if marks.latest.get(AttendanceStatus.ABSENT.value, 0) == MISSED_RUN}
 
 
 register(Flag("open_alert", _l("Open safety alert"), "alert", 0,

@@ -14,6 +14,7 @@ from app.review import bp, queue
 from app.review import caseload as caseload_service
 from app.review import flags as review_flags
 from app.review.alerts import history_for_staff
+from app.review.display import RelativeTimes
 from app.safety import alerts as safety
 from app.security import audit
 from app.security.audit import Action
@@ -36,7 +37,7 @@ def caseload():
         result=result, filters=filters, programs=programs, levels=list(LevelOfCare),
         participant_url=caseload_service.id_url("review.participant", "participant_id"),
         queue_url=caseload_service.id_url("review.queue", "participant"),
-        flags=review_flags.ordered(), now=now,
+        flags=review_flags.ordered(), now=now, relative_time=RelativeTimes(now),
         alert_cards=safety.open_groups_for_staff(current_user),
         handover=handover, handover_days=scope.handover_days(),
         team_changes=memberships.recent_changes(program_ids), zone=staff_zone(current_user),

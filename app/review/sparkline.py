@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from flask_babel import ngettext
 from markupsafe import Markup, escape
@@ -65,8 +66,15 @@ class Sparkline:
             f'</svg>')
 
 
+@cache
 def _y(value: float) -> float:
     return round(PAD + (MOOD_HIGH - value) / (MOOD_HIGH - MOOD_LOW) * (HEIGHT - 2 * PAD), 1)
+
+
+@cache
+def _xs(days: int) -> tuple[float, ...]:
+    step = (WIDTH - 2 * PAD) / (days - 1)
+    return tuple(round(PAD + index * step, 1) for index in range(days))
 
 
 def build(answers: list[tuple[date, int]], today: date, days: int = DAYS) -> Sparkline:
@@ -75,22 +83,23 @@ def build(answers: list[tuple[date, int]], today: date, days: int = DAYS) -> Spa
     by_day: dict[date, list[int]] = {}
     for day, mood in answers:
         if first <= day <= today:
-            by_day.setdefault(day, []).append(mood)
+            if day in by_day:
+                by_day[day].append(mood)
+            else:
+                by_day[day] = [mood]
     spark = Sparkline(days=days, mid_y=_y(3))
-    step = (WIDTH - 2 * PAD) / (days - 1)
     run: list[str] = []
-    for index in range(days):
-        day = first + timedelta(days=index)
-        moods = by_day.get(day)
+    for index, x in enumerate(_xs(days)):
+        moods = by_day.get(first + timedelta(days=index)) if by_day else None
         if not moods:
             if len(run) > 1:
                 spark.lines.append(" ".join(run))
             run = []
             continue
         value = round(sum(moods) / len(moods), 1)
-        x = round(PAD + index * step, 1)
-        spark.points.append((x, _y(value), value, day))
-        run.append(f"{x},{_y(value)}")
+        y = _y(value)
+        spark.points.append((x, y, value, first + timedelta(days=index)))
+        run.append(f"{x},{y}")
     if len(run) > 1:
         spark.lines.append(" ".join(run))
     return spark

@@ -1,7 +1,10 @@
 """The caseload: who needs attention first, its columns, filters, query count and audit."""
 
 import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 
 from app.models import AuditEvent, CheckinReview, LevelOfCare
@@ -179,3 +182,25 @@ def test_the_review_badge_and_the_to_review_column_share_one_count(
     assert re.search(r'class="badge unreviewed-count">4<', html)
     assert "3 check-ins" in text and "1 check-in" in text
     assert len([s for s in statements if "checkin_reviews" in s]) == 1
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Europe/London", "Australia/Lord_Howe",
+                                  "America/Santiago", "Asia/Kathmandu", "UTC"])
+@pytest.mark.parametrize("now", [
+    datetime(2026, 3, 9, 2, 30, tzinfo=UTC),  # New York moved its clocks yesterday
+    datetime(2026, 4, 6, 14, 5, tzinfo=UTC),  # Santiago and Lord Howe moved theirs
+    datetime(2026, 3, 29, 1, 0, tzinfo=UTC),  # London's clocks move at this very instant
+    datetime(2026, 7, 1, 23, 59, tzinfo=UTC),  # no clock change anywhere near
+])
+def test_mood_answers_fall_on_the_participants_local_day_across_clock_changes(zone, now):
+    from app.review.caseload import local_day_finder
+
+    find = local_day_finder(zone, now, 14)
+    local = ZoneInfo(zone)
+    today = now.astimezone(local).date()
+    instant = now - timedelta(days=16)
+    while instant <= now + timedelta(hours=30):
+        day = instant.astimezone(local).date()
+        expected = day if today - timedelta(days=13) <= day <= today else None
+        assert find(instant.replace(tzinfo=None)) == expected, instant
+        instant += timedelta(minutes=7, seconds=30)

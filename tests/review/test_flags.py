@@ -138,3 +138,19 @@ def test_a_capability_adds_its_own_flag(world, three):
             [f.key for f in flags.ordered()].index("gad7")
     finally:
         flags.FLAGS.pop(extra.key)
+
+
+def test_missed_sessions_counts_only_its_own_window_when_the_attendance_tally_is_wider(
+        world, three, make_attendance):
+    # Absent yesterday and the day before; seen from 26.5 days on, only yesterday's absence
+    # is inside the rule's 28 days, while a 40-day tally (asked in the same query) has both.
+    make_attendance(three[0], world.iop, [AttendanceStatus.ABSENT, AttendanceStatus.ABSENT])
+    later = datetime.now(UTC) + timedelta(days=26, hours=12)
+    ctx = FlagContext(staff=world.clinician_a, participant_ids=[p.id for p in three],
+                      now=later, attendance_days=40)
+    assert flags.MISSED_LOOKBACK_DAYS == 28
+    assert "missed_sessions" not in {h.flag.key for h in flags.evaluate(ctx).get(three[0].id, [])}
+    assert flags.attendance_marks(ctx)[three[0].id].counts == {"absent": 2}
+    ctx = FlagContext(staff=world.clinician_a, participant_ids=[p.id for p in three],
+                      now=later - timedelta(days=1), attendance_days=40)
+    assert "missed_sessions" in {h.flag.key for h in flags.evaluate(ctx)[three[0].id]}
