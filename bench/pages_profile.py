@@ -9,7 +9,6 @@ and the SQL statements one request sends; docs/benchmarks.md keeps what these sh
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from pages import DEMO_EMAIL, DEMO_PASSWORD, prepare_demo  # noqa: E402
+from pages import prepare_demo  # noqa: E402
+from pages_cpu import signed_in_client  # noqa: E402
 
 
 def main() -> None:
@@ -41,15 +41,7 @@ def main() -> None:
     from config import DevelopmentConfig
 
     app = create_app(DevelopmentConfig, {"SQLALCHEMY_DATABASE_URI": url})
-    client = app.test_client()
-    form = client.get("/signin").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-    client.post("/signin", data={"csrf_token": token, "email": DEMO_EMAIL,
-                                 "password": DEMO_PASSWORD})
-    consent = client.get("/consent").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', consent)
-    if token:
-        client.post("/consent", data={"csrf_token": token.group(1), "accept": "y"})
+    client = signed_in_client(app)
     for page in args.pages:
         assert client.get(page).status_code == 200, page
         statements = []
